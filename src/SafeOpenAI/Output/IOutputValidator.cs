@@ -1,0 +1,20 @@
+namespace SafeOpenAI;
+
+/// <summary>
+/// A stage that inspects, and may rewrite, one model answer against the request that produced it
+/// (a JSON schema, the request's sources, a canary token, PII that should not come back).
+/// Validators run in registration order after output moderation.
+/// </summary>
+/// <remarks>Implementations are thread-safe, honour cancellation, and report through the verdict, never by logging raw text.</remarks>
+public interface IOutputValidator
+{
+    /// <summary>Gets the stage name used in verdicts.</summary>
+    string Name { get; }
+
+    /// <summary>Validates the answer.</summary>
+    /// <param name="request">The request as the model received it.</param>
+    /// <param name="response">The answer as earlier validators left it.</param>
+    /// <param name="cancellationToken">Cancels the validation.</param>
+    /// <returns>The verdict, with the rewritten answer for a rewrite.</returns>
+    ValueTask<OutputValidationResult> ValidateAsync(SafetyRequest request, SafetyResponse response, CancellationToken cancellationToken);
+}

@@ -1,0 +1,17 @@
+namespace SafeOpenAI;
+
+/// <summary>Counts tokens the way a model family's tokenizer does. Implementations are thread-safe.</summary>
+public interface ITokenCounter
+{
+    /// <summary>Counts the tokens of a text.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="model">The model whose tokenizer applies, for example <c>gpt-4o</c>.</param>
+    /// <returns>The count, in tokens.</returns>
+    int CountTokens(string text, string model);
+
+    /// <summary>Counts the prompt tokens of a conversation as the chat API bills them, including per-message overhead and images.</summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="model">The model whose tokenizer applies.</param>
+    /// <returns>The count, in tokens.</returns>
+    int CountPromptTokens(IReadOnlyList<SafetyMessage> messages, string model);
+}
