@@ -75,6 +75,18 @@ public sealed class SafetyRequest
         }
     }
 
+    internal SafetyRequest With(string? safetyIdentifier, GenerationParameters parameters, string auditId) =>
+        new(Messages, Model)
+        {
+            Identity = Identity,
+            SafetyIdentifier = safetyIdentifier,
+            Parameters = parameters,
+            Sources = Sources,
+            RiskDomain = RiskDomain,
+            AuditId = auditId,
+            Items = Items,
+        };
+
     /// <summary>Returns a copy of this request with other messages; everything else, including <see cref="Items"/>, is shared.</summary>
     /// <param name="messages">The new messages; at least one.</param>
     /// <returns>The new view.</returns>

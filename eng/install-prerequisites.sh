@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, the servers and tools the test suites start themselves.
+# Idempotent: installs only what is missing. The foundation needs nothing beyond the .NET SDK;
+# later suites add their packages (redis-server, chromium, postgresql) to the list below.
+set -euo pipefail
+packages=()
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi

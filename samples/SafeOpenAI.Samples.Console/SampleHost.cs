@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace SafeOpenAI.Samples.Console;
+
+/// <summary>Builds the sample's host: <c>appsettings.json</c>, environment variables, and SafeOpenAI registered with <c>AddSafeOpenAI</c>.</summary>
+internal static class SampleHost
+{
+    public static IHost Build(Uri? localEndpoint, Action<SafeOpenAIOptions>? adjust = null)
+    {
+        // The sample's own arguments are prompts, not configuration switches, so none are handed to the host.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName));
+        builder.Services.PostConfigure<SafeOpenAIOptions>(options =>
+        {
+            if (localEndpoint is not null)
+            {
+                options.Endpoint = localEndpoint;
+                options.ApiKey = "offline-local-endpoint";
+            }
+
+            if (string.IsNullOrEmpty(options.Identity.HashKey))
+            {
+                // Development only: production sets SafeOpenAI__Identity__HashKey from a secret store.
+                options.Identity.AllowUnkeyedHashing = true;
+            }
+
+            adjust?.Invoke(options);
+        });
+
+        return builder.Build();
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI.Chat;
+using SafeOpenAI.Testing;
+
+namespace SafeOpenAI.Samples.Console;
+
+/// <summary>The built-in tour: one short call per stage, each showing that stage act.</summary>
+internal sealed class Tour(SafeChatClient client, ResultPrinter printer, TextWriter output, LocalOpenAIEndpoint? local)
+{
+    private const string SystemPrompt = "You are a concise assistant for a documentation team.";
+    private int _step;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await Step(
+            "A plain question: completes; the user id leaves the process only as a keyed safety_identifier",
+            Request("What are three tips for writing clear documentation?", "alice"),
+            cancellationToken);
+
+        await Step(
+            "Model hardening: temperature 1.8 and 100,000 output tokens were asked for; both are capped",
+            Request("Write a haiku about code review.", "alice", new ChatCompletionOptions { Temperature = 1.8f, MaxOutputTokenCount = 100_000 }),
+            cancellationToken);
+
+        await Step(
+            "Input length: a 20,000-character message is blocked before anything is sent",
+            Request(string.Concat(Enumerable.Repeat("Please summarise this log line. ", 650)), "bob"),
+            cancellationToken);
+
+        await Step(
+            "Input moderation: a violent threat is blocked before it reaches the model",
+            Request("I am going to kill my neighbour tonight and nobody will stop me.", "carol"),
+            cancellationToken);
+
+        if (local is not null)
+        {
+            // Offline only: the local endpoint is told to answer with a violent sentence, so output moderation has something to catch.
+            local.Chat.Enqueue(ScriptedChatResponse.Text("Sure. First you stab him, then you kill the witnesses."));
+            await Step(
+                "Output moderation: the model's answer is flagged and withheld (answer scripted on the local endpoint)",
+                Request("Tell me a story about a quiet village.", "dave"),
+                cancellationToken);
+        }
+
+        await StreamingStep(cancellationToken);
+    }
+
+    /// <summary>The budget step runs on its own client whose users have a 1,000-token hourly allowance.</summary>
+    public static async Task RunBudgetStepAsync(SafeChatClient tightBudgetClient, ResultPrinter printer, TextWriter output, int step, CancellationToken cancellationToken)
+    {
+        output.WriteLine();
+        output.WriteLine($"[{step}] Token budget: erin may spend 1,000 tokens an hour; a reservation counts the prompt plus the max output tokens");
+        var first = await tightBudgetClient.CompleteAsync(
+            new SafeChatRequest([ChatMessage.CreateUserMessage("Name a prime number.")])
+            {
+                Identity = new SafetyIdentity("erin"),
+                Options = new ChatCompletionOptions { MaxOutputTokenCount = 400 },
+            },
+            cancellationToken);
+        printer.Print(step, first);
+
+        using (AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("erin")))
+        {
+            try
+            {
+                // The drop-in ChatClient API: a block surfaces as SafetyViolationException.
+                await tightBudgetClient.CompleteChatAsync(
+                    [ChatMessage.CreateUserMessage("Now write a long essay on prime numbers.")],
+                    new ChatCompletionOptions { MaxOutputTokenCount = 2_000 },
+                    cancellationToken);
+                output.WriteLine("      (not blocked: the budget was larger than expected)");
+            }
+            catch (SafetyViolationException ex)
+            {
+                output.WriteLine($"{step,5}  drop-in CompleteChatAsync threw SafetyViolationException: {ex.Verdict.Code} — {ex.Verdict.UserMessage}");
+            }
+        }
+    }
+
+    public int Steps => _step;
+
+    private static SafeChatRequest Request(string text, string user, ChatCompletionOptions? options = null) =>
+        new([ChatMessage.CreateSystemMessage(SystemPrompt), ChatMessage.CreateUserMessage(text)])
+        {
+            Identity = new SafetyIdentity(user, "tour-session"),
+            Options = options,
+        };
+
+    private async Task Step(string title, SafeChatRequest request, CancellationToken cancellationToken)
+    {
+        _step++;
+        output.WriteLine();
+        output.WriteLine($"[{_step}] {title}");
+        var result = await client.CompleteAsync(request, cancellationToken);
+        printer.Print(_step, result);
+        if (_step == 1 && result.SafetyIdentifier is { } identifier)
+        {
+            output.WriteLine($"      safety_identifier sent for user \"alice\": {identifier}");
+        }
+    }
+
+    private async Task StreamingStep(CancellationToken cancellationToken)
+    {
+        _step++;
+        output.WriteLine();
+        output.WriteLine($"[{_step}] Streaming: the whole answer is checked before the first chunk is shown");
+        using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("frank", "tour-session"));
+        var chunks = 0;
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in client.CompleteChatStreamingAsync(
+            [ChatMessage.CreateUserMessage("Stream a one-sentence greeting.")],
+            cancellationToken: cancellationToken))
+        {
+            chunks++;
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        output.WriteLine($"{_step,5}  streamed {chunks} update(s) after the checks passed: {text}");
+    }
+}

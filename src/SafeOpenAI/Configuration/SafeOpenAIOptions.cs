@@ -1,0 +1,49 @@
+namespace SafeOpenAI;
+
+/// <summary>
+/// Everything SafeOpenAI is configured with, bound from the configuration section
+/// <c>SafeOpenAI</c> (or set in code through <c>AddSafeOpenAI(options =&gt; ...)</c>) and
+/// validated when the host starts: a bad value stops start-up with a message naming its key.
+/// </summary>
+public sealed class SafeOpenAIOptions
+{
+    /// <summary>The default configuration section name: <c>SafeOpenAI</c>.</summary>
+    public const string SectionName = "SafeOpenAI";
+
+    /// <summary>Gets or sets the chat model, for example <c>gpt-4o-mini</c>. Required.</summary>
+    public string Model { get; set; } = "gpt-4o-mini";
+
+    /// <summary>
+    /// Gets or sets the OpenAI API key used for the inner clients SafeOpenAI registers. Required
+    /// unless the application registers its own <c>ChatClient</c> (and <c>ModerationClient</c>
+    /// when moderation is on). Stages never see it; it is never logged.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the API base address, for an OpenAI-compatible endpoint; <see langword="null"/> for OpenAI itself.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets what the drop-in methods do when a call is blocked. Default <see cref="SafetyBlockBehavior.Throw"/>.</summary>
+    public SafetyBlockBehavior OnBlock { get; set; } = SafetyBlockBehavior.Throw;
+
+    /// <summary>Gets the safety identifier and hashing settings (<c>SafeOpenAI:Identity</c>).</summary>
+    public SafetyIdentifierOptions Identity { get; } = new();
+
+    /// <summary>Gets the model parameter defaults and caps (<c>SafeOpenAI:Hardening</c>).</summary>
+    public ModelHardeningOptions Hardening { get; } = new();
+
+    /// <summary>Gets the input length limits (<c>SafeOpenAI:InputLength</c>).</summary>
+    public InputLengthGuardOptions InputLength { get; } = new();
+
+    /// <summary>Gets the moderation settings (<c>SafeOpenAI:Moderation</c>).</summary>
+    public ModerationOptions Moderation { get; } = new();
+
+    /// <summary>Gets the per-user limits of the default in-memory budget tracker (<c>SafeOpenAI:Budget</c>).</summary>
+    public InMemoryBudgetOptions Budget { get; } = new();
+
+    /// <summary>
+    /// Gets price overrides per model name (<c>SafeOpenAI:Pricing:&lt;model&gt;</c>), in USD per one
+    /// million tokens; they win over the built-in <see cref="ModelPriceTable"/>.
+    /// </summary>
+    public IDictionary<string, ModelPrice> Pricing { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+}

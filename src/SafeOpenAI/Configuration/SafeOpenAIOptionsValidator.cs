@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenAI.Chat;
+using OpenAI.Moderations;
+
+namespace SafeOpenAI;
+
+/// <summary>
+/// Validates <see cref="SafeOpenAIOptions"/> when the host starts. Every failure names the
+/// configuration key to fix (for example <c>SafeOpenAI:Hardening:MaxOutputTokens</c>) and what
+/// it must be. Thread-safe.
+/// </summary>
+internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServiceProviderIsService services) : IValidateOptions<SafeOpenAIOptions>
+{
+    internal static readonly HashSet<string> ModerationCategories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
+        "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic",
+    };
+
+    public ValidateOptionsResult Validate(string? name, SafeOpenAIOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.Model))
+        {
+            errors.Add($"{Key("Model")} is required: the chat model, for example gpt-4o-mini.");
+        }
+
+        var appHasChatClient = services.IsService(typeof(ChatClient));
+        var needsModerationClient = options.Moderation.Enabled && !services.IsService(typeof(ModerationClient));
+        if (string.IsNullOrWhiteSpace(SafeOpenAIServiceCollectionExtensions.ResolveApiKey(options)) && (!appHasChatClient || needsModerationClient))
+        {
+            errors.Add($"{Key("ApiKey")} is required (or the OPENAI_API_KEY environment variable), unless the application registers its own OpenAI.Chat.ChatClient{(options.Moderation.Enabled ? " and OpenAI.Moderations.ModerationClient" : string.Empty)}.");
+        }
+
+        if (options.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors.Add($"{Key("Endpoint")} must be an absolute http or https address (was '{endpoint}').");
+        }
+
+        ValidateIdentity(options.Identity, errors);
+        ValidateHardening(options.Hardening, errors);
+        ValidateInputLength(options.InputLength, errors);
+        ValidateModeration(options.Moderation, errors);
+        ValidateBudget(options.Budget, errors);
+
+        foreach (var (model, price) in options.Pricing)
+        {
+            if (price is null || price.InputPerMillion < 0 || price.OutputPerMillion < 0 || price.CachedInputPerMillion < 0)
+            {
+                errors.Add($"{Key($"Pricing:{model}")} must have non-negative InputPerMillion, CachedInputPerMillion and OutputPerMillion (USD per one million tokens).");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateIdentity(SafetyIdentifierOptions identity, List<string> errors)
+    {
+        if (string.IsNullOrEmpty(identity.HashKey))
+        {
+            if (!identity.AllowUnkeyedHashing)
+            {
+                errors.Add($"{Key("Identity:HashKey")} is required: a secret of at least 32 characters that keys the safety identifier and audit hashes. For development only, set {Key("Identity:AllowUnkeyedHashing")}=true instead.");
+            }
+        }
+        else if (identity.HashKey.Length < 32)
+        {
+            errors.Add($"{Key("Identity:HashKey")} must be at least 32 characters (was {identity.HashKey.Length}).");
+        }
+    }
+
+    private void ValidateHardening(ModelHardeningOptions hardening, List<string> errors)
+    {
+        if (hardening.MaxOutputTokens < 1)
+        {
+            errors.Add($"{Key("Hardening:MaxOutputTokens")} must be at least 1 token (was {hardening.MaxOutputTokens}).");
+        }
+
+        if (hardening.DefaultMaxOutputTokens < 1 || hardening.DefaultMaxOutputTokens > hardening.MaxOutputTokens)
+        {
+            errors.Add($"{Key("Hardening:DefaultMaxOutputTokens")} must be between 1 and {Key("Hardening:MaxOutputTokens")} ({hardening.MaxOutputTokens}) tokens (was {hardening.DefaultMaxOutputTokens}).");
+        }
+
+        RequireRange(hardening.MaxTemperature, 0, 2, "Hardening:MaxTemperature", errors);
+        if (hardening.DefaultTemperature is { } defaultTemperature)
+        {
+            RequireRange(defaultTemperature, 0, hardening.MaxTemperature, "Hardening:DefaultTemperature", errors);
+        }
+
+        RequireRange(hardening.MaxTopP, 0, 1, "Hardening:MaxTopP", errors);
+        RequireRange(hardening.MaxAbsFrequencyPenalty, 0, 2, "Hardening:MaxAbsFrequencyPenalty", errors);
+        RequireRange(hardening.MaxAbsPresencePenalty, 0, 2, "Hardening:MaxAbsPresencePenalty", errors);
+    }
+
+    private void ValidateInputLength(InputLengthGuardOptions inputLength, List<string> errors)
+    {
+        if (inputLength.MaxCharacters is < 1)
+        {
+            errors.Add($"{Key("InputLength:MaxCharacters")} must be at least 1 character, or empty for no limit (was {inputLength.MaxCharacters}).");
+        }
+
+        if (inputLength.MaxTokens is < 1)
+        {
+            errors.Add($"{Key("InputLength:MaxTokens")} must be at least 1 token, or empty for no limit (was {inputLength.MaxTokens}).");
+        }
+    }
+
+    private void ValidateModeration(ModerationOptions moderation, List<string> errors)
+    {
+        if (!moderation.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(moderation.Model))
+        {
+            errors.Add($"{Key("Moderation:Model")} is required when moderation is enabled, for example omni-moderation-latest.");
+        }
+
+        if (moderation.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{Key("Moderation:Timeout")} must be positive (was {moderation.Timeout}).");
+        }
+
+        foreach (var (category, threshold) in moderation.CategoryThresholds)
+        {
+            if (!ModerationCategories.Contains(category))
+            {
+                errors.Add($"{Key($"Moderation:CategoryThresholds:{category}")} is not a moderation category; use one of: {string.Join(", ", ModerationCategories.Order(StringComparer.Ordinal))}.");
+            }
+
+            RequireRange(threshold, 0, 1, $"Moderation:CategoryThresholds:{category}", errors);
+        }
+    }
+
+    private void ValidateBudget(InMemoryBudgetOptions budget, List<string> errors)
+    {
+        if (budget.TokensPerWindow is < 1)
+        {
+            errors.Add($"{Key("Budget:TokensPerWindow")} must be at least 1 token, or empty for no limit (was {budget.TokensPerWindow}).");
+        }
+
+        if (budget.TokenWindow < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{Key("Budget:TokenWindow")} must be at least one second (was {budget.TokenWindow}).");
+        }
+
+        if (budget.RequestsPerMinute is < 1)
+        {
+            errors.Add($"{Key("Budget:RequestsPerMinute")} must be at least 1, or empty for no limit (was {budget.RequestsPerMinute}).");
+        }
+    }
+
+    private void RequireRange(float value, float min, float max, string key, List<string> errors)
+    {
+        if (float.IsNaN(value) || value < min || value > max)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(key)} must be between {min} and {max} (was {value})."));
+        }
+    }
+
+    private string Key(string relative) => sectionPath + ":" + relative;
+}

@@ -1,0 +1,121 @@
+using System.ClientModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenAI;
+using OpenAI.Chat;
+using OpenAI.Moderations;
+using SafeOpenAI;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers SafeOpenAI in a service collection.</summary>
+public static class SafeOpenAIServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SafeChatClient"/> and its default pipeline (input length guard,
+    /// OpenAI moderation on input and output, in-memory per-user budgets, model hardening, keyed
+    /// safety identifier, audit to <c>ILogger</c>), configured from a configuration section such
+    /// as <c>SafeOpenAI</c>. Options are validated when the host starts; each error names its key.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section to bind, normally <c>configuration.GetSection("SafeOpenAI")</c>.</param>
+    /// <returns>A builder to add or replace stages.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static ISafeOpenAIBuilder AddSafeOpenAI(this IServiceCollection services, IConfigurationSection configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SafeOpenAIOptions>().Bind(configuration);
+        return AddCore(services, configuration.Path);
+    }
+
+    /// <summary>
+    /// Registers <see cref="SafeChatClient"/> and its default pipeline, configured in code.
+    /// Options are validated when the host starts; each error names its configuration key.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>A builder to add or replace stages.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static ISafeOpenAIBuilder AddSafeOpenAI(this IServiceCollection services, Action<SafeOpenAIOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<SafeOpenAIOptions>().Configure(configure);
+        return AddCore(services, SafeOpenAIOptions.SectionName);
+    }
+
+    internal static string? ResolveApiKey(SafeOpenAIOptions options) =>
+        string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable("OPENAI_API_KEY") : options.ApiKey;
+
+    private static SafeOpenAIBuilder AddCore(IServiceCollection services, string sectionPath)
+    {
+        var existing = services.FirstOrDefault(d => d.ServiceType == typeof(SafetyStageRegistry))?.ImplementationInstance as SafetyStageRegistry;
+        if (existing is not null)
+        {
+            // Registering twice is harmless: the second call returns a builder over the same pipeline.
+            return new SafeOpenAIBuilder(services, existing);
+        }
+
+        var registry = new SafetyStageRegistry();
+        registry.InputGuards.Add(sp => new InputLengthGuard(Options(sp).InputLength, sp.GetRequiredService<ITokenCounter>()));
+        registry.Moderation = sp => new OpenAIModerationCheck(
+            sp.GetRequiredKeyedService<ModerationClient>(SafeOpenAIServiceKeys.Inner),
+            Options(sp).Moderation,
+            sp.GetRequiredService<TimeProvider>());
+        registry.BudgetTracker = sp => new InMemoryBudgetTracker(Options(sp).Budget, sp.GetRequiredService<TimeProvider>());
+        services.AddSingleton(registry);
+
+        services.AddOptions<SafeOpenAIOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SafeOpenAIOptions>>(sp =>
+            new SafeOpenAIOptionsValidator(sectionPath, sp.GetRequiredService<IServiceProviderIsService>()));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.TryAddSingleton<ITokenCounter>(TiktokenTokenCounter.Shared);
+        services.TryAddSingleton<ISafetyIdentityAccessor, AmbientSafetyIdentityAccessor>();
+        services.TryAddSingleton<IAuditSink, LoggerAuditSink>();
+        services.TryAddSingleton(sp => new SafetyHasher(Options(sp).Identity));
+        services.TryAddSingleton(sp => new ModelPriceTable(new Dictionary<string, ModelPrice>(Options(sp).Pricing, StringComparer.OrdinalIgnoreCase)));
+
+        services.TryAddKeyedSingleton<ChatClient>(SafeOpenAIServiceKeys.Inner, (sp, _) =>
+            sp.GetService<ChatClient>() ?? new ChatClient(Options(sp).Model, RequireApiKey(sp), ClientOptions(sp)));
+        services.TryAddKeyedSingleton<ModerationClient>(SafeOpenAIServiceKeys.Inner, (sp, _) =>
+            sp.GetService<ModerationClient>() ?? new ModerationClient(Options(sp).Moderation.Model, RequireApiKey(sp), ClientOptions(sp)));
+
+        services.TryAddSingleton(sp =>
+        {
+            var options = Options(sp);
+            return new SafetyPipeline(
+                registry.InputGuards.Select(factory => factory(sp)).ToArray(),
+                options.Moderation.Enabled ? registry.Moderation?.Invoke(sp) : null,
+                registry.OutputValidators.Select(factory => factory(sp)).ToArray(),
+                registry.BudgetTracker?.Invoke(sp),
+                sp.GetRequiredService<ITokenCounter>(),
+                sp.GetRequiredService<ModelPriceTable>(),
+                sp.GetRequiredService<SafetyHasher>(),
+                sp.GetRequiredService<IAuditSink>(),
+                options,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"));
+        });
+        services.TryAddSingleton(sp => new SafeChatClient(
+            sp.GetRequiredKeyedService<ChatClient>(SafeOpenAIServiceKeys.Inner),
+            sp.GetRequiredService<SafetyPipeline>(),
+            sp.GetRequiredService<ISafetyIdentityAccessor>(),
+            Options(sp).OnBlock));
+
+        return new SafeOpenAIBuilder(services, registry);
+    }
+
+    private static SafeOpenAIOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value;
+
+    private static ApiKeyCredential RequireApiKey(IServiceProvider services) =>
+        new(ResolveApiKey(Options(services)) ?? throw new InvalidOperationException("SafeOpenAI:ApiKey is required to create the inner OpenAI clients."));
+
+    private static OpenAIClientOptions ClientOptions(IServiceProvider services) =>
+        Options(services).Endpoint is { } endpoint ? new() { Endpoint = endpoint } : new();
+}

@@ -1,0 +1,271 @@
+using System.ClientModel.Primitives;
+using System.Text;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace SafeOpenAI;
+
+/// <summary>
+/// Maps the OpenAI SDK's chat types to the neutral view the stages read and back. Unchanged
+/// messages and parts are sent as the caller built them; only what a stage rewrote is rebuilt.
+/// </summary>
+internal static class OpenAIChatAdapter
+{
+    public static IReadOnlyList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(messages, parameterName);
+        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToArray();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("At least one chat message is required.", parameterName);
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"Chat message [{i}] is null.", parameterName);
+            }
+        }
+
+        return list;
+    }
+
+    public static SafetyMessage[] ToSafetyMessages(IReadOnlyList<ChatMessage> messages)
+    {
+        var result = new SafetyMessage[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            result[i] = ToSafetyMessage(messages[i], i);
+        }
+
+        return result;
+    }
+
+    public static SafetyMessage ToSafetyMessage(ChatMessage message, int index)
+    {
+        var role = message switch
+        {
+            SystemChatMessage => MessageRole.System,
+            DeveloperChatMessage => MessageRole.Developer,
+            UserChatMessage => MessageRole.User,
+            AssistantChatMessage => MessageRole.Assistant,
+#pragma warning disable CS0618 // FunctionChatMessage is obsolete but still accepted by the SDK: its content is a tool result.
+            ToolChatMessage or FunctionChatMessage => MessageRole.Tool,
+#pragma warning restore CS0618
+            _ => throw new ArgumentException(
+                $"Chat message [{index}] has an unsupported type {message.GetType().FullName}; use the SDK's System, Developer, User, Assistant or Tool messages."),
+        };
+
+        var parts = new List<MessagePart>(message.Content.Count);
+        foreach (var part in message.Content)
+        {
+            parts.Add(ToMessagePart(part));
+        }
+
+        IReadOnlyList<ToolCallInfo>? toolCalls = null;
+        if (message is AssistantChatMessage assistant)
+        {
+            if (assistant.ToolCalls.Count > 0)
+            {
+                toolCalls = assistant.ToolCalls.Select(c => new ToolCallInfo(c.Id, c.FunctionName, c.FunctionArguments?.ToString() ?? string.Empty)).ToArray();
+            }
+
+            if (!string.IsNullOrEmpty(assistant.Refusal))
+            {
+                parts.Add(MessagePart.FromText(assistant.Refusal));
+            }
+        }
+
+        var toolCallId = (message as ToolChatMessage)?.ToolCallId;
+        return new SafetyMessage(role, parts, toolCalls, toolCallId, message);
+    }
+
+    public static MessagePart ToMessagePart(ChatMessageContentPart part) => part.Kind switch
+    {
+        ChatMessageContentPartKind.Text => MessagePart.FromText(part.Text).WithRawRepresentation(part),
+        ChatMessageContentPartKind.Image when part.ImageUri is not null => MessagePart.FromImage(part.ImageUri).WithRawRepresentation(part),
+        ChatMessageContentPartKind.Image when part.ImageBytes is not null => MessagePart.FromImage(part.ImageBytes, part.ImageBytesMediaType ?? "application/octet-stream").WithRawRepresentation(part),
+        ChatMessageContentPartKind.Refusal => MessagePart.FromText(part.Refusal ?? string.Empty).WithRawRepresentation(part),
+        _ => MessagePart.FromOther(part),
+    };
+
+    public static List<ChatMessage> ToChatMessages(IReadOnlyList<SafetyMessage> messages)
+    {
+        var result = new List<ChatMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            result.Add(ToChatMessage(message));
+        }
+
+        return result;
+    }
+
+    private static ChatMessage ToChatMessage(SafetyMessage message)
+    {
+        if (!message.IsRewritten && message.RawRepresentation is ChatMessage original)
+        {
+            return original;
+        }
+
+        var parts = message.Parts.Select(ToContentPart).ToArray();
+        switch (message.Role)
+        {
+            case MessageRole.System:
+                return new SystemChatMessage(parts);
+            case MessageRole.Developer:
+                return new DeveloperChatMessage(parts);
+            case MessageRole.User:
+                return new UserChatMessage(parts) { ParticipantName = (message.RawRepresentation as UserChatMessage)?.ParticipantName };
+            case MessageRole.Assistant:
+                var assistant = message.ToolCalls.Count > 0
+                    ? new AssistantChatMessage(message.ToolCalls.Select(c => ChatToolCall.CreateFunctionToolCall(c.Id, c.FunctionName, BinaryData.FromString(c.Arguments))))
+                    : new AssistantChatMessage(parts.Where(p => p.Kind != ChatMessageContentPartKind.Refusal));
+                if (message.ToolCalls.Count > 0)
+                {
+                    foreach (var part in parts)
+                    {
+                        assistant.Content.Add(part);
+                    }
+                }
+
+                return assistant;
+            case MessageRole.Tool:
+                return new ToolChatMessage(message.ToolCallId ?? string.Empty, parts);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(message), message.Role, "Unknown message role.");
+        }
+    }
+
+    private static ChatMessageContentPart ToContentPart(MessagePart part)
+    {
+        if (part.RawRepresentation is ChatMessageContentPart raw && (part.Kind != MessagePartKind.Text || raw.Text == part.Text))
+        {
+            return raw;
+        }
+
+        return part.Kind switch
+        {
+            MessagePartKind.Text => ChatMessageContentPart.CreateTextPart(part.Text!),
+            MessagePartKind.Image when part.ImageUri is not null => ChatMessageContentPart.CreateImagePart(part.ImageUri),
+            MessagePartKind.Image => ChatMessageContentPart.CreateImagePart(part.ImageBytes!, part.ImageMediaType!),
+            _ => throw new ArgumentException("A content part that is not text or an image must carry its SDK part.", nameof(part)),
+        };
+    }
+
+    public static GenerationParameters ReadParameters(ChatCompletionOptions? options) =>
+        options is null
+            ? new GenerationParameters()
+            : new GenerationParameters(options.MaxOutputTokenCount, options.Temperature, options.TopP, options.FrequencyPenalty, options.PresencePenalty);
+
+    /// <summary>
+    /// Copies the caller's options (so a shared options object never carries one user's safety
+    /// identifier into another user's call) and applies the hardened parameters and identifier.
+    /// </summary>
+    public static ChatCompletionOptions PrepareOptions(ChatCompletionOptions? callerOptions, SafetyRequest request)
+    {
+        var options = callerOptions is null ? new ChatCompletionOptions() : Clone(callerOptions);
+        var parameters = request.Parameters;
+        options.MaxOutputTokenCount = parameters.MaxOutputTokens;
+        options.Temperature = parameters.Temperature;
+        options.TopP = parameters.TopP;
+        options.FrequencyPenalty = parameters.FrequencyPenalty;
+        options.PresencePenalty = parameters.PresencePenalty;
+        options.SafetyIdentifier = request.SafetyIdentifier;
+        return options;
+    }
+
+    private static ChatCompletionOptions Clone(ChatCompletionOptions options)
+    {
+        // The SDK's own JSON model round trip copies every option, including ones added in later SDK versions.
+        var model = (IJsonModel<ChatCompletionOptions>)options;
+        var data = ModelReaderWriter.Write(options, ModelReaderWriterOptions.Json, OpenAIContext.Default);
+        return model.Create(data, ModelReaderWriterOptions.Json)
+            ?? throw new InvalidOperationException("The SDK could not copy the chat completion options.");
+    }
+
+    public static SafetyResponse ToSafetyResponse(ChatCompletion completion)
+    {
+        var parts = new List<MessagePart>(completion.Content.Count);
+        foreach (var part in completion.Content)
+        {
+            parts.Add(ToMessagePart(part));
+        }
+
+        var toolCalls = completion.ToolCalls.Count == 0
+            ? null
+            : completion.ToolCalls.Select(c => new ToolCallInfo(c.Id, c.FunctionName, c.FunctionArguments?.ToString() ?? string.Empty)).ToArray();
+        return new SafetyResponse(parts, ToTokenUsage(completion.Usage), FinishReasonName(completion.FinishReason), toolCalls, completion.Refusal, completion);
+    }
+
+    public static TokenUsage? ToTokenUsage(ChatTokenUsage? usage) =>
+        usage is null
+            ? null
+            : new TokenUsage(
+                usage.InputTokenCount,
+                usage.OutputTokenCount,
+                usage.InputTokenDetails?.CachedTokenCount ?? 0,
+                usage.OutputTokenDetails?.ReasoningTokenCount ?? 0);
+
+    public static string FinishReasonName(ChatFinishReason reason) => reason switch
+    {
+        ChatFinishReason.Stop => "stop",
+        ChatFinishReason.Length => "length",
+        ChatFinishReason.ContentFilter => "content_filter",
+        ChatFinishReason.ToolCalls => "tool_calls",
+        ChatFinishReason.FunctionCall => "function_call",
+        _ => reason.ToString(),
+    };
+
+    /// <summary>Returns the completion to hand to the caller: the model's own when no validator rewrote it, otherwise a copy with the rewritten text.</summary>
+    public static ChatCompletion ToCompletion(SafetyResponse response)
+    {
+        var original = (ChatCompletion)response.RawRepresentation!;
+        if (!response.IsRewritten)
+        {
+            return original;
+        }
+
+        return OpenAIChatModelFactory.ChatCompletion(
+            id: original.Id,
+            finishReason: original.FinishReason,
+            content: new ChatMessageContent(response.Parts.Select(ToContentPart).ToArray()),
+            refusal: original.Refusal,
+            toolCalls: original.ToolCalls,
+            role: original.Role,
+            createdAt: original.CreatedAt,
+            model: original.Model,
+            systemFingerprint: original.SystemFingerprint,
+            usage: original.Usage);
+    }
+
+    public static ChatCompletion CreateRefusal(SafetyPipelineResult result)
+    {
+        var verdict = result.DecisiveVerdict!;
+        return OpenAIChatModelFactory.ChatCompletion(
+            id: "safeopenai-" + result.AuditId,
+            finishReason: ChatFinishReason.ContentFilter,
+            content: new ChatMessageContent(verdict.UserMessage ?? "This request was blocked."),
+            role: ChatMessageRole.Assistant,
+            createdAt: DateTimeOffset.UtcNow,
+            model: result.Request.Model,
+            usage: OpenAIChatModelFactory.ChatTokenUsage(
+                outputTokenCount: result.Usage?.OutputTokens ?? 0,
+                inputTokenCount: result.Usage?.InputTokens ?? 0,
+                totalTokenCount: result.Usage?.TotalTokens ?? 0));
+    }
+
+    public static string JoinText(IEnumerable<ChatMessageContentPart> parts)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part.Kind == ChatMessageContentPartKind.Text)
+            {
+                builder.Append(part.Text);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

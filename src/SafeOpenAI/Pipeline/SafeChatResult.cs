@@ -1,0 +1,43 @@
+using OpenAI.Chat;
+
+namespace SafeOpenAI;
+
+/// <summary>The outcome of <see cref="SafeChatClient.CompleteAsync(SafeChatRequest, CancellationToken)"/>. Immutable.</summary>
+public sealed class SafeChatResult
+{
+    internal SafeChatResult(SafetyPipelineResult outcome, ChatCompletion? completion)
+    {
+        Status = outcome.Status;
+        Completion = completion;
+        Verdicts = outcome.Verdicts;
+        DecisiveVerdict = outcome.DecisiveVerdict;
+        Usage = outcome.Usage;
+        CostUsd = outcome.CostUsd;
+        AuditId = outcome.AuditId;
+        SafetyIdentifier = outcome.Request.SafetyIdentifier;
+    }
+
+    /// <summary>Gets how the call ended.</summary>
+    public SafeChatStatus Status { get; }
+
+    /// <summary>Gets the answer when <see cref="Status"/> is <see cref="SafeChatStatus.Completed"/>; otherwise <see langword="null"/>.</summary>
+    public ChatCompletion? Completion { get; }
+
+    /// <summary>Gets every verdict of the call, in order: the single source for what happened.</summary>
+    public IReadOnlyList<SafetyVerdict> Verdicts { get; }
+
+    /// <summary>Gets the verdict that blocked the call or held it for review, or <see langword="null"/>.</summary>
+    public SafetyVerdict? DecisiveVerdict { get; }
+
+    /// <summary>Gets the billed tokens, or <see langword="null"/> when the model was not reached.</summary>
+    public TokenUsage? Usage { get; }
+
+    /// <summary>Gets the cost in USD at list price, or <see langword="null"/> when the model was not reached or has no known price.</summary>
+    public decimal? CostUsd { get; }
+
+    /// <summary>Gets the id of the call's audit record, which user feedback reports refer to.</summary>
+    public string AuditId { get; }
+
+    /// <summary>Gets the hashed end-user id sent as <c>safety_identifier</c>, or <see langword="null"/> for anonymous calls.</summary>
+    public string? SafetyIdentifier { get; }
+}

@@ -1,0 +1,527 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace SafeOpenAI;
+
+/// <summary>
+/// The one safety pipeline behind every front door: identity → hardening → budget → input guards
+/// → input moderation → model → output moderation → output validators → settle → review → audit.
+/// Created by dependency injection (<c>services.AddSafeOpenAI(...)</c>); front doors such as
+/// <see cref="SafeChatClient"/> adapt their own request and response types to the neutral
+/// <see cref="SafetyRequest"/> / <see cref="SafetyResponse"/> view and call <see cref="RunAsync"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every stage reports a <see cref="SafetyVerdict"/>; the ordered trail of verdicts is the single
+/// source for the outcome, the exception, the logs and the audit record. A Block stops the call
+/// where it happens: a blocked input never reaches the model.
+/// </para>
+/// <para>
+/// Budget: a reservation is made before anything is sent, settled with the billed usage once the
+/// model answered (also when an output stage then blocks, because the model was billed), and
+/// released when the model was not reached or the call failed or was cancelled. Settlement and the
+/// audit write run even when the caller's token is cancelled, so nothing leaks and nothing is lost.
+/// </para>
+/// <para>Thread-safe: one instance serves every call.</para>
+/// </remarks>
+public sealed partial class SafetyPipeline
+{
+    private const string PipelineStage = "SafetyPipeline";
+    private const string AnonymousSubject = "anonymous";
+
+    private readonly IReadOnlyList<IInputGuard> _inputGuards;
+    private readonly IModerationCheck? _moderation;
+    private readonly IReadOnlyList<IOutputValidator> _outputValidators;
+    private readonly IBudgetTracker? _budgetTracker;
+    private readonly ITokenCounter _tokenCounter;
+    private readonly ModelPriceTable _prices;
+    private readonly SafetyHasher _hasher;
+    private readonly IAuditSink _auditSink;
+    private readonly ModerationOptions _moderationOptions;
+    private readonly ModelParameterHardening _hardening;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    internal SafetyPipeline(
+        IReadOnlyList<IInputGuard> inputGuards,
+        IModerationCheck? moderation,
+        IReadOnlyList<IOutputValidator> outputValidators,
+        IBudgetTracker? budgetTracker,
+        ITokenCounter tokenCounter,
+        ModelPriceTable prices,
+        SafetyHasher hasher,
+        IAuditSink auditSink,
+        SafeOpenAIOptions options,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _inputGuards = inputGuards;
+        _moderation = options.Moderation.Enabled ? moderation : null;
+        _outputValidators = outputValidators;
+        _budgetTracker = budgetTracker;
+        _tokenCounter = tokenCounter;
+        _prices = prices;
+        _hasher = hasher;
+        _auditSink = auditSink;
+        _moderationOptions = options.Moderation;
+        _hardening = new ModelParameterHardening(options.Hardening);
+        _timeProvider = timeProvider;
+        _logger = logger;
+        Stages = DescribeStages();
+    }
+
+    /// <summary>Gets the composed stages in the order they run, for inspection in tests and diagnostics.</summary>
+    public IReadOnlyList<SafetyStageDescriptor> Stages { get; }
+
+    /// <summary>Gets the hasher that computes safety identifiers and audit hashes.</summary>
+    public SafetyHasher Hasher => _hasher;
+
+    /// <summary>Runs one call through every stage.</summary>
+    /// <param name="request">The neutral request as the front door received it; its <see cref="SafetyRequest.AuditId"/> is assigned if empty.</param>
+    /// <param name="invokeModel">Calls the model with the guarded request.</param>
+    /// <param name="cancellationToken">Cancels the call; the budget is still settled or released and the audit record still written.</param>
+    /// <returns>The outcome: Completed with the answer, Blocked or PendingReview with the decisive verdict.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
+    /// <exception cref="Exception">Whatever the model call, a stage or the audit sink threw, unchanged.</exception>
+    public async Task<SafetyPipelineResult> RunAsync(SafetyRequest request, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(invokeModel);
+
+        if (request.AuditId.Length == 0)
+        {
+            request = request.With(request.SafetyIdentifier, request.Parameters, Guid.NewGuid().ToString("N"));
+        }
+
+        var call = new PipelineCall(request, _timeProvider);
+        StageOutcome? outcome = null;
+        Exception? failure = null;
+        try
+        {
+            outcome = await RunStagesAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        Exception? settleFailure = null;
+        try
+        {
+            await SettleAsync(call).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            settleFailure = ex;
+        }
+
+        var result = outcome is { } done
+            ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd)
+            : null;
+        await WriteAuditAsync(call, result, failure ?? settleFailure).ConfigureAwait(false);
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (settleFailure is not null)
+        {
+            throw new InvalidOperationException("Settling the budget reservation failed; see the inner exception.", settleFailure);
+        }
+
+        return result!;
+    }
+
+    private async Task<StageOutcome> RunStagesAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
+    {
+        ApplyIdentity(call);
+        ApplyHardening(call);
+
+        if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } budgetBlock)
+        {
+            return call.Blocked(budgetBlock);
+        }
+
+        foreach (var guard in _inputGuards)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
+            call.Add(result.Verdict, SafetyPhase.Input);
+            if (result.Verdict.Action == SafetyAction.Block)
+            {
+                return call.Blocked(result.Verdict);
+            }
+
+            if (result.RewrittenMessages is { } rewritten)
+            {
+                call.Request = call.Request.WithMessages(rewritten);
+            }
+        }
+
+        var moderatedParts = _moderation is not null && _moderationOptions.CheckInput ? ModeratedInputParts(call.Request) : [];
+        if (moderatedParts.Count > 0 && !_moderationOptions.RunInputConcurrently)
+        {
+            var verdict = await ModerateAsync(ModerationDirection.Input, moderatedParts, call, cancellationToken).ConfigureAwait(false);
+            if (verdict.Action == SafetyAction.Block)
+            {
+                return call.Blocked(verdict);
+            }
+        }
+
+        SafetyResponse response;
+        if (moderatedParts.Count > 0 && _moderationOptions.RunInputConcurrently)
+        {
+            var (moderationBlock, answer) = await CallModelWithConcurrentModerationAsync(call, moderatedParts, invokeModel, cancellationToken).ConfigureAwait(false);
+            if (moderationBlock is not null)
+            {
+                return call.Blocked(moderationBlock);
+            }
+
+            response = answer!;
+        }
+        else
+        {
+            response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_moderation is not null && _moderationOptions.CheckOutput)
+        {
+            var outputParts = ModeratedOutputParts(response);
+            if (outputParts.Count > 0)
+            {
+                var verdict = await ModerateAsync(ModerationDirection.Output, outputParts, call, cancellationToken).ConfigureAwait(false);
+                if (verdict.Action == SafetyAction.Block)
+                {
+                    return call.Blocked(verdict);
+                }
+            }
+        }
+
+        foreach (var validator in _outputValidators)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            call.Add(result.Verdict, SafetyPhase.Output);
+            if (result.Verdict.Action == SafetyAction.Block)
+            {
+                return call.Blocked(result.Verdict);
+            }
+
+            if (result.RewrittenResponse is { } rewritten)
+            {
+                response = rewritten;
+                call.Response = rewritten;
+            }
+        }
+
+        var review = call.FirstReview();
+        if (review is not null)
+        {
+            // Human review needs a review queue; without one, a held answer must not reach the caller.
+            var unavailable = SafetyVerdict.Block(
+                "HumanReview",
+                "review.unavailable",
+                "This answer needs human review, which is not available; it was withheld.",
+                new Dictionary<string, string> { ["review_requested_by"] = review.Stage, ["review_code"] = review.Code });
+            call.Add(unavailable, SafetyPhase.Review);
+            return call.Blocked(unavailable);
+        }
+
+        return PipelineCall.Completed(response);
+    }
+
+    private void ApplyIdentity(PipelineCall call)
+    {
+        var request = call.Request;
+        if (request.SafetyIdentifier is not null)
+        {
+            // The caller set its own safety identifier: it is kept, never overwritten.
+            call.Add(new SafetyVerdict("SafetyIdentifier", SafetyAction.Allow, "identity.caller_supplied"), SafetyPhase.Identity);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(request.Identity.UserId))
+        {
+            call.Request = request.With(_hasher.ComputeSafetyIdentifier(request.Identity.UserId), request.Parameters, request.AuditId);
+        }
+    }
+
+    private void ApplyHardening(PipelineCall call)
+    {
+        var changes = new List<SafetyVerdict>();
+        var parameters = _hardening.Apply(call.Request.Model, call.Request.Parameters, changes);
+        foreach (var change in changes)
+        {
+            call.Add(change, SafetyPhase.Hardening);
+        }
+
+        call.Request = call.Request.With(call.Request.SafetyIdentifier, parameters, call.Request.AuditId);
+    }
+
+    private async ValueTask<SafetyVerdict?> ReserveBudgetAsync(PipelineCall call, CancellationToken cancellationToken)
+    {
+        var request = call.Request;
+        call.PromptTokens = _tokenCounter.CountPromptTokens(request.Messages, request.Model);
+        if (_budgetTracker is null)
+        {
+            return null;
+        }
+
+        var maxOutput = request.Parameters.MaxOutputTokens ?? 0;
+        decimal? estimate = _prices.TryGetPrice(request.Model, out var price)
+            ? price.CostOf(new TokenUsage(call.PromptTokens, maxOutput))
+            : null;
+        var subject = request.SafetyIdentifier
+            ?? (string.IsNullOrEmpty(request.Identity.SessionId) ? AnonymousSubject : "session:" + _hasher.HashSessionId(request.Identity.SessionId));
+        var reservation = await _budgetTracker.ReserveAsync(
+            new BudgetRequest(subject, request.Model, call.PromptTokens, maxOutput, estimate),
+            cancellationToken).ConfigureAwait(false);
+        call.Add(reservation.Verdict, SafetyPhase.Budget);
+        if (!reservation.IsGranted)
+        {
+            return reservation.Verdict;
+        }
+
+        call.Reservation = reservation;
+        return null;
+    }
+
+    private async Task<SafetyVerdict> ModerateAsync(ModerationDirection direction, IReadOnlyList<MessagePart> parts, PipelineCall call, CancellationToken cancellationToken)
+    {
+        var verdict = await _moderation!.ModerateAsync(direction, parts, call.Request, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Moderation check '{_moderation.Name}' returned no verdict.");
+        call.Add(verdict, direction == ModerationDirection.Input ? SafetyPhase.InputModeration : SafetyPhase.OutputModeration);
+        if (verdict.Code == "moderation.failed_open")
+        {
+            LogModerationFailedOpen(_logger, call.Request.AuditId, direction, verdict.Evidence.GetValueOrDefault("error"));
+        }
+
+        return verdict;
+    }
+
+    private static async Task<SafetyResponse> CallModelAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
+    {
+        call.ModelReached = true;
+        var response = await invokeModel(call.Request, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The model invoker returned no response.");
+        call.Response = response;
+        call.Add(ModelVerdict(response), SafetyPhase.Model);
+        return response;
+    }
+
+    private async Task<(SafetyVerdict? Block, SafetyResponse? Response)> CallModelWithConcurrentModerationAsync(
+        PipelineCall call, IReadOnlyList<MessagePart> parts, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
+    {
+        using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var modelTask = CallModelAsync(call, invokeModel, modelCancellation.Token);
+        SafetyVerdict verdict;
+        try
+        {
+            verdict = await ModerateAsync(ModerationDirection.Input, parts, call, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await CancelAndObserveAsync(modelCancellation, modelTask).ConfigureAwait(false);
+            throw;
+        }
+
+        if (verdict.Action == SafetyAction.Block)
+        {
+            // The answer to a flagged input is never returned; stop paying for it.
+            await CancelAndObserveAsync(modelCancellation, modelTask).ConfigureAwait(false);
+            return (verdict, null);
+        }
+
+        return (null, await modelTask.ConfigureAwait(false));
+    }
+
+    private static async Task CancelAndObserveAsync(CancellationTokenSource cancellation, Task<SafetyResponse> modelTask)
+    {
+        await cancellation.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await modelTask.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || cancellation.IsCancellationRequested)
+        {
+            // The model call was abandoned on purpose; its failure is not the call's failure.
+        }
+    }
+
+    private static SafetyVerdict ModelVerdict(SafetyResponse response)
+    {
+        var evidence = new Dictionary<string, string>
+        {
+            ["finish_reason"] = response.FinishReason ?? "unknown",
+        };
+        if (response.Usage is { } usage)
+        {
+            evidence["input_tokens"] = usage.InputTokens.ToString(CultureInfo.InvariantCulture);
+            evidence["output_tokens"] = usage.OutputTokens.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new SafetyVerdict("Model", SafetyAction.Allow, "model.completed", evidence: evidence);
+    }
+
+    private async Task WriteAuditAsync(PipelineCall call, SafetyPipelineResult? result, Exception? failure)
+    {
+        var outcome = result?.Status switch
+        {
+            SafeChatStatus.Completed => AuditOutcome.Completed,
+            SafeChatStatus.Blocked => AuditOutcome.Blocked,
+            SafeChatStatus.PendingReview => AuditOutcome.PendingReview,
+            _ => failure is OperationCanceledException ? AuditOutcome.Cancelled : AuditOutcome.Failed,
+        };
+        var record = new AuditRecord
+        {
+            AuditId = call.Request.AuditId,
+            Timestamp = call.StartedAt,
+            SafetyIdentifier = call.Request.SafetyIdentifier,
+            SessionHash = string.IsNullOrEmpty(call.Request.Identity.SessionId) ? null : _hasher.HashSessionId(call.Request.Identity.SessionId),
+            Model = call.Request.Model,
+            Outcome = outcome,
+            InputHash = _hasher.HashContent(call.OriginalUserText),
+            OutputHash = result?.Response is { } returned ? _hasher.HashContent(returned.Text) : null,
+            VerdictCodes = call.Verdicts.Select(v => v.Stage + ":" + v.Code).ToArray(),
+            DecisiveCode = result?.DecisiveVerdict?.Code,
+            Usage = call.BilledUsage,
+            CostUsd = call.CostUsd,
+            Duration = call.Elapsed,
+            ErrorType = failure?.GetType().FullName,
+        };
+
+        if (result?.DecisiveVerdict is { } decisive)
+        {
+            LogCallStopped(_logger, record.AuditId, decisive.Stage, decisive.Code);
+        }
+
+        try
+        {
+            await _auditSink.WriteAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (failure is not null)
+        {
+            // The call already failed with its own exception, which the caller must see unchanged;
+            // the record is kept in the error log rather than dropped.
+            LogAuditWriteFailed(_logger, ex.GetType().FullName, record.AuditId, record.Outcome, record.SafetyIdentifier, string.Join(' ', record.VerdictCodes), record.InputHash);
+        }
+    }
+
+    private async Task SettleAsync(PipelineCall call)
+    {
+        if (call.Reservation is not { } reservation)
+        {
+            return;
+        }
+
+        var response = call.Response;
+        if (response is null)
+        {
+            // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
+            await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var usage = response.Usage;
+        if (usage is null)
+        {
+            // The endpoint reported no usage: count it ourselves rather than record a silent zero.
+            usage = new TokenUsage(call.PromptTokens, _tokenCounter.CountTokens(response.Text, call.Request.Model));
+            call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
+        }
+
+        call.BilledUsage = usage;
+        if (_prices.TryGetPrice(call.Request.Model, out var price))
+        {
+            call.CostUsd = price.CostOf(usage);
+        }
+        else
+        {
+            call.Add(new SafetyVerdict(
+                PipelineStage,
+                SafetyAction.Allow,
+                "cost.unpriced",
+                evidence: new Dictionary<string, string> { ["model"] = call.Request.Model }), SafetyPhase.Settle);
+        }
+
+        await _budgetTracker!.SettleAsync(reservation, usage, call.CostUsd, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static List<MessagePart> ModeratedInputParts(SafetyRequest request)
+    {
+        var parts = new List<MessagePart>();
+        foreach (var part in request.UserAuthoredParts())
+        {
+            if ((part.Kind == MessagePartKind.Text && !string.IsNullOrWhiteSpace(part.Text)) || part.Kind == MessagePartKind.Image)
+            {
+                parts.Add(part);
+            }
+        }
+
+        return parts;
+    }
+
+    private static List<MessagePart> ModeratedOutputParts(SafetyResponse response)
+    {
+        var parts = new List<MessagePart>();
+        foreach (var part in response.Parts)
+        {
+            if (part.Kind == MessagePartKind.Text && !string.IsNullOrWhiteSpace(part.Text))
+            {
+                parts.Add(part);
+            }
+        }
+
+        foreach (var call in response.ToolCalls)
+        {
+            // Tool-call arguments are model output too: an agent acts on them.
+            if (!string.IsNullOrWhiteSpace(call.Arguments))
+            {
+                parts.Add(MessagePart.FromText(call.Arguments));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(response.Refusal))
+        {
+            parts.Add(MessagePart.FromText(response.Refusal));
+        }
+
+        return parts;
+    }
+
+    private List<SafetyStageDescriptor> DescribeStages()
+    {
+        var stages = new List<SafetyStageDescriptor>();
+        if (_budgetTracker is not null)
+        {
+            stages.Add(new(SafetyPhase.Budget, _budgetTracker.Name, _budgetTracker.GetType()));
+        }
+
+        stages.AddRange(_inputGuards.Select(g => new SafetyStageDescriptor(SafetyPhase.Input, g.Name, g.GetType())));
+        if (_moderation is not null && _moderationOptions.CheckInput)
+        {
+            stages.Add(new(SafetyPhase.InputModeration, _moderation.Name, _moderation.GetType()));
+        }
+
+        if (_moderation is not null && _moderationOptions.CheckOutput)
+        {
+            stages.Add(new(SafetyPhase.OutputModeration, _moderation.Name, _moderation.GetType()));
+        }
+
+        stages.AddRange(_outputValidators.Select(v => new SafetyStageDescriptor(SafetyPhase.Output, v.Name, v.GetType())));
+        return stages;
+    }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "SafeOpenAI audit sink failed ({ErrorType}) for failed call {AuditId} {Outcome}: safety_identifier={SafetyIdentifier} verdicts=[{VerdictCodes}] input_hash={InputHash}")]
+    private static partial void LogAuditWriteFailed(ILogger logger, string? errorType, string auditId, AuditOutcome outcome, string? safetyIdentifier, string verdictCodes, string inputHash);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "SafeOpenAI call {AuditId} stopped by {Stage}: {Code}")]
+    private static partial void LogCallStopped(ILogger logger, string auditId, string stage, string code);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "SafeOpenAI call {AuditId}: {Direction} moderation failed ({Error}) and was let through by the FailOpen policy")]
+    private static partial void LogModerationFailedOpen(ILogger logger, string auditId, ModerationDirection direction, string? error);
+}

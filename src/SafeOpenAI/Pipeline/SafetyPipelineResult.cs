@@ -1,0 +1,47 @@
+namespace SafeOpenAI;
+
+/// <summary>The outcome of one <see cref="SafetyPipeline.RunAsync"/> call, in the neutral view. Immutable.</summary>
+public sealed class SafetyPipelineResult
+{
+    internal SafetyPipelineResult(
+        SafeChatStatus status,
+        SafetyRequest request,
+        SafetyResponse? response,
+        IReadOnlyList<SafetyVerdict> verdicts,
+        SafetyVerdict? decisiveVerdict,
+        TokenUsage? usage,
+        decimal? costUsd)
+    {
+        Status = status;
+        Request = request;
+        Response = response;
+        Verdicts = verdicts;
+        DecisiveVerdict = decisiveVerdict;
+        Usage = usage;
+        CostUsd = costUsd;
+    }
+
+    /// <summary>Gets how the call ended.</summary>
+    public SafeChatStatus Status { get; }
+
+    /// <summary>Gets the request as it was sent to the model (after identity, hardening and input rewrites).</summary>
+    public SafetyRequest Request { get; }
+
+    /// <summary>Gets the answer after output rewrites; <see langword="null"/> when the call was blocked or held.</summary>
+    public SafetyResponse? Response { get; }
+
+    /// <summary>Gets every verdict of the call, in order.</summary>
+    public IReadOnlyList<SafetyVerdict> Verdicts { get; }
+
+    /// <summary>Gets the verdict that blocked the call or held it for review, or <see langword="null"/> when it completed.</summary>
+    public SafetyVerdict? DecisiveVerdict { get; }
+
+    /// <summary>Gets the billed tokens, or <see langword="null"/> when the model was not reached.</summary>
+    public TokenUsage? Usage { get; }
+
+    /// <summary>Gets the cost in USD, or <see langword="null"/> when the model was not reached or has no known price.</summary>
+    public decimal? CostUsd { get; }
+
+    /// <summary>Gets the id of the call's audit record.</summary>
+    public string AuditId => Request.AuditId;
+}

@@ -1,0 +1,329 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace SafeOpenAI;
+
+/// <summary>
+/// A drop-in <see cref="ChatClient"/> that runs every call through the SafeOpenAI
+/// <see cref="SafetyPipeline"/>: identity, hardening, budget, input guards, moderation, the inner
+/// model call, output checks, settlement and audit. Resolve it from dependency injection after
+/// <c>services.AddSafeOpenAI(...)</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every completion overload (sync, async, streaming, <c>params</c>) runs the pipeline; the
+/// protocol overloads that take raw <see cref="BinaryContent"/> throw
+/// <see cref="NotSupportedException"/>, because a raw body cannot be guarded. The stored-completion
+/// management methods (get, list, update metadata, delete) send no new content to a model and are
+/// passed to the inner client. Nothing reaches the model around the guards.
+/// </para>
+/// <para>
+/// A blocked call throws <see cref="SafetyViolationException"/> or, when
+/// <see cref="SafeOpenAIOptions.OnBlock"/> is <see cref="SafetyBlockBehavior.ReturnRefusal"/>,
+/// returns a completion whose finish reason is <see cref="ChatFinishReason.ContentFilter"/>.
+/// Use <see cref="CompleteAsync(SafeChatRequest, CancellationToken)"/> for the verdicts, usage,
+/// cost and audit id of a call, and to pass sources, a risk domain or an explicit identity.
+/// </para>
+/// <para>
+/// Streaming holds the whole answer back until it has passed the output checks, then replays the
+/// model's updates, so no unchecked text reaches the caller. Synchronous overloads block on the
+/// asynchronous pipeline. Thread-safe.
+/// </para>
+/// </remarks>
+// RS0026/RS0027: these overloads must mirror ChatClient's own signatures, optional parameters included.
+#pragma warning disable RS0026, RS0027
+public class SafeChatClient : ChatClient
+{
+    private readonly ChatClient _inner;
+    private readonly SafetyPipeline _pipeline;
+    private readonly ISafetyIdentityAccessor _identityAccessor;
+    private readonly SafetyBlockBehavior _onBlock;
+
+    /// <summary>Creates the client over an inner SDK client.</summary>
+    /// <param name="innerClient">The SDK client that reaches the model (OpenAI, Azure OpenAI, or any compatible endpoint).</param>
+    /// <param name="pipeline">The composed pipeline (from dependency injection).</param>
+    /// <param name="identityAccessor">Supplies the end user of drop-in calls.</param>
+    /// <param name="onBlock">What drop-in calls do when blocked.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public SafeChatClient(ChatClient innerClient, SafetyPipeline pipeline, ISafetyIdentityAccessor identityAccessor, SafetyBlockBehavior onBlock)
+        : base(
+            (innerClient ?? throw new ArgumentNullException(nameof(innerClient))).Pipeline,
+            innerClient.Model,
+            new OpenAIClientOptions { Endpoint = innerClient.Endpoint })
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(identityAccessor);
+        _inner = innerClient;
+        _pipeline = pipeline;
+        _identityAccessor = identityAccessor;
+        _onBlock = onBlock;
+    }
+
+    /// <summary>Gets the composed safety pipeline this client runs.</summary>
+    public SafetyPipeline SafetyPipeline => _pipeline;
+
+    /// <summary>Runs one call through the pipeline and reports everything that happened, without throwing for a block.</summary>
+    /// <param name="request">The messages, options, identity, sources and risk domain.</param>
+    /// <param name="cancellationToken">Cancels the call; the budget is still settled or released and the audit still written.</param>
+    /// <returns>Completed with the answer, Blocked or PendingReview with the decisive verdict; always with the verdicts, usage, cost and audit id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="ArgumentException">A message has an unsupported type.</exception>
+    /// <exception cref="ClientResultException">The model endpoint failed after the SDK's retries.</exception>
+    /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
+    public virtual async Task<SafeChatResult> CompleteAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (result, _) = await RunAsync(request.Messages, request.Options, request.Identity, request.Sources, request.RiskDomain, cancellationToken).ConfigureAwait(false);
+        return new SafeChatResult(result, result.Status == SafeChatStatus.Completed ? OpenAIChatAdapter.ToCompletion(result.Response!) : null);
+    }
+
+    /// <inheritdoc cref="ChatClient.CompleteChatAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
+    /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    public override async Task<ClientResult<ChatCompletion>> CompleteChatAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
+        var (result, raw) = await RunAsync(list, options, null, [], null, cancellationToken).ConfigureAwait(false);
+        return ClientResult.FromValue(CompletionOrRefusal(result), raw ?? new SyntheticPipelineResponse());
+    }
+
+    /// <inheritdoc cref="ChatClient.CompleteChat(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
+    /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    public override ClientResult<ChatCompletion> CompleteChat(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default) =>
+        CompleteChatAsync(messages, options, cancellationToken).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="ChatClient.CompleteChatAsync(ChatMessage[])"/>
+    /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    public override Task<ClientResult<ChatCompletion>> CompleteChatAsync(params ChatMessage[] messages) =>
+        CompleteChatAsync(messages, null, CancellationToken.None);
+
+    /// <inheritdoc cref="ChatClient.CompleteChat(ChatMessage[])"/>
+    /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    public override ClientResult<ChatCompletion> CompleteChat(params ChatMessage[] messages) =>
+        CompleteChat(messages, null, CancellationToken.None);
+
+    /// <inheritdoc cref="ChatClient.CompleteChatStreamingAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
+    /// <remarks>The answer is checked whole before the first update is yielded. A block throws <see cref="SafetyViolationException"/> from the enumeration, or yields one refusal update.</remarks>
+    public override AsyncCollectionResult<StreamingChatCompletionUpdate> CompleteChatStreamingAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
+        return new HeldBackStreamingResult(token => RunStreamingAsync(list, options, token), cancellationToken);
+    }
+
+    /// <inheritdoc cref="ChatClient.CompleteChatStreaming(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
+    /// <remarks>The answer is checked whole before the first update is yielded.</remarks>
+    public override CollectionResult<StreamingChatCompletionUpdate> CompleteChatStreaming(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
+        return new HeldBackStreamingCollection(token => RunStreamingAsync(list, options, token), cancellationToken);
+    }
+
+    /// <inheritdoc cref="ChatClient.CompleteChatStreamingAsync(ChatMessage[])"/>
+    public override AsyncCollectionResult<StreamingChatCompletionUpdate> CompleteChatStreamingAsync(params ChatMessage[] messages) =>
+        CompleteChatStreamingAsync(messages, null, CancellationToken.None);
+
+    /// <inheritdoc cref="ChatClient.CompleteChatStreaming(ChatMessage[])"/>
+    public override CollectionResult<StreamingChatCompletionUpdate> CompleteChatStreaming(params ChatMessage[] messages) =>
+        CompleteChatStreaming(messages, null, CancellationToken.None);
+
+    /// <summary>Not supported: a raw request body cannot be guarded.</summary>
+    /// <param name="content">Ignored.</param>
+    /// <param name="options">Ignored.</param>
+    /// <returns>Never returns.</returns>
+    /// <exception cref="NotSupportedException">Always; use <c>CompleteChat(IEnumerable&lt;ChatMessage&gt;, ChatCompletionOptions, CancellationToken)</c>.</exception>
+    public override ClientResult CompleteChat(BinaryContent content, RequestOptions? options = null) =>
+        throw RawContentNotSupported("CompleteChat(IEnumerable<ChatMessage>, ChatCompletionOptions, CancellationToken)");
+
+    /// <summary>Not supported: a raw request body cannot be guarded.</summary>
+    /// <param name="content">Ignored.</param>
+    /// <param name="options">Ignored.</param>
+    /// <returns>Never returns.</returns>
+    /// <exception cref="NotSupportedException">Always; use <c>CompleteChatAsync(IEnumerable&lt;ChatMessage&gt;, ChatCompletionOptions, CancellationToken)</c>.</exception>
+    public override Task<ClientResult> CompleteChatAsync(BinaryContent content, RequestOptions? options = null) =>
+        throw RawContentNotSupported("CompleteChatAsync(IEnumerable<ChatMessage>, ChatCompletionOptions, CancellationToken)");
+
+    /// <summary>Not supported: a raw request body cannot be guarded.</summary>
+    /// <param name="completionId">Ignored.</param>
+    /// <param name="content">Ignored.</param>
+    /// <param name="options">Ignored.</param>
+    /// <returns>Never returns.</returns>
+    /// <exception cref="NotSupportedException">Always; use <c>UpdateChatCompletion(string, IDictionary&lt;string, string&gt;, CancellationToken)</c>.</exception>
+    public override ClientResult UpdateChatCompletion(string completionId, BinaryContent content, RequestOptions? options = null) =>
+        throw RawContentNotSupported("UpdateChatCompletion(string, IDictionary<string, string>, CancellationToken)");
+
+    /// <summary>Not supported: a raw request body cannot be guarded.</summary>
+    /// <param name="completionId">Ignored.</param>
+    /// <param name="content">Ignored.</param>
+    /// <param name="options">Ignored.</param>
+    /// <returns>Never returns.</returns>
+    /// <exception cref="NotSupportedException">Always; use <c>UpdateChatCompletionAsync(string, IDictionary&lt;string, string&gt;, CancellationToken)</c>.</exception>
+    public override Task<ClientResult> UpdateChatCompletionAsync(string completionId, BinaryContent content, RequestOptions? options = null) =>
+        throw RawContentNotSupported("UpdateChatCompletionAsync(string, IDictionary<string, string>, CancellationToken)");
+
+    /// <inheritdoc/>
+    public override Task<ClientResult<ChatCompletion>> GetChatCompletionAsync(string completionId, CancellationToken cancellationToken = default) =>
+        _inner.GetChatCompletionAsync(completionId, cancellationToken);
+
+    /// <inheritdoc/>
+    public override ClientResult<ChatCompletion> GetChatCompletion(string completionId, CancellationToken cancellationToken = default) =>
+        _inner.GetChatCompletion(completionId, cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task<ClientResult> GetChatCompletionAsync(string completionId, RequestOptions? options) =>
+        _inner.GetChatCompletionAsync(completionId, options);
+
+    /// <inheritdoc/>
+    public override ClientResult GetChatCompletion(string completionId, RequestOptions? options) =>
+        _inner.GetChatCompletion(completionId, options);
+
+    /// <inheritdoc/>
+    public override ClientResult<ChatCompletion> UpdateChatCompletion(string completionId, IDictionary<string, string> metadata, CancellationToken cancellationToken = default) =>
+        _inner.UpdateChatCompletion(completionId, metadata, cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task<ClientResult<ChatCompletion>> UpdateChatCompletionAsync(string completionId, IDictionary<string, string> metadata, CancellationToken cancellationToken = default) =>
+        _inner.UpdateChatCompletionAsync(completionId, metadata, cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task<ClientResult<ChatCompletionDeletionResult>> DeleteChatCompletionAsync(string completionId, CancellationToken cancellationToken = default) =>
+        _inner.DeleteChatCompletionAsync(completionId, cancellationToken);
+
+    /// <inheritdoc/>
+    public override ClientResult<ChatCompletionDeletionResult> DeleteChatCompletion(string completionId, CancellationToken cancellationToken = default) =>
+        _inner.DeleteChatCompletion(completionId, cancellationToken);
+
+    /// <inheritdoc/>
+    public override ClientResult DeleteChatCompletion(string completionId, RequestOptions? options) =>
+        _inner.DeleteChatCompletion(completionId, options);
+
+    /// <inheritdoc/>
+    public override Task<ClientResult> DeleteChatCompletionAsync(string completionId, RequestOptions? options) =>
+        _inner.DeleteChatCompletionAsync(completionId, options);
+
+    /// <inheritdoc/>
+    public override CollectionResult GetChatCompletions(string? after, int? limit, string? order, IDictionary<string, string>? metadata, string? model, RequestOptions? options) =>
+        _inner.GetChatCompletions(after, limit, order, metadata, model, options);
+
+    /// <inheritdoc/>
+    public override AsyncCollectionResult GetChatCompletionsAsync(string? after, int? limit, string? order, IDictionary<string, string>? metadata, string? model, RequestOptions? options) =>
+        _inner.GetChatCompletionsAsync(after, limit, order, metadata, model, options);
+
+    /// <inheritdoc/>
+    public override CollectionResult<ChatCompletion> GetChatCompletions(ChatCompletionCollectionOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetChatCompletions(options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override AsyncCollectionResult<ChatCompletion> GetChatCompletionsAsync(ChatCompletionCollectionOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetChatCompletionsAsync(options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override CollectionResult GetChatCompletionMessages(string completionId, string? after, int? limit, string? order, RequestOptions? options) =>
+        _inner.GetChatCompletionMessages(completionId, after, limit, order, options);
+
+    /// <inheritdoc/>
+    public override AsyncCollectionResult GetChatCompletionMessagesAsync(string completionId, string? after, int? limit, string? order, RequestOptions? options) =>
+        _inner.GetChatCompletionMessagesAsync(completionId, after, limit, order, options);
+
+    /// <inheritdoc/>
+    public override CollectionResult<ChatCompletionMessageListDatum> GetChatCompletionMessages(string completionId, ChatCompletionMessageCollectionOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetChatCompletionMessages(completionId, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override AsyncCollectionResult<ChatCompletionMessageListDatum> GetChatCompletionMessagesAsync(string completionId, ChatCompletionMessageCollectionOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetChatCompletionMessagesAsync(completionId, options, cancellationToken);
+
+    private static NotSupportedException RawContentNotSupported(string typedMethod) =>
+        new($"SafeChatClient cannot guard a raw BinaryContent request body; call the typed method {typedMethod} instead.");
+
+    private async Task<(SafetyPipelineResult Result, PipelineResponse? Raw)> RunAsync(
+        IReadOnlyList<ChatMessage> messages,
+        ChatCompletionOptions? options,
+        SafetyIdentity? identity,
+        IReadOnlyList<SourceDocument> sources,
+        string? riskDomain,
+        CancellationToken cancellationToken)
+    {
+        PipelineResponse? raw = null;
+        var request = CreateRequest(messages, options, identity, sources, riskDomain);
+        var result = await _pipeline.RunAsync(
+            request,
+            async (guarded, token) =>
+            {
+                var completion = await _inner.CompleteChatAsync(
+                    OpenAIChatAdapter.ToChatMessages(guarded.Messages),
+                    OpenAIChatAdapter.PrepareOptions(options, guarded),
+                    token).ConfigureAwait(false);
+                raw = completion.GetRawResponse();
+                return OpenAIChatAdapter.ToSafetyResponse(completion.Value);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (result, raw);
+    }
+
+    private async Task<IReadOnlyList<StreamingChatCompletionUpdate>> RunStreamingAsync(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, CancellationToken cancellationToken)
+    {
+        var request = CreateRequest(messages, options, null, [], null);
+        var result = await _pipeline.RunAsync(
+            request,
+            async (guarded, token) =>
+            {
+                var buffer = new StreamingAnswerBuffer();
+                var stream = _inner.CompleteChatStreamingAsync(
+                    OpenAIChatAdapter.ToChatMessages(guarded.Messages),
+                    OpenAIChatAdapter.PrepareOptions(options, guarded),
+                    token);
+                await foreach (var update in stream.WithCancellation(token).ConfigureAwait(false))
+                {
+                    buffer.Add(update);
+                }
+
+                return buffer.ToSafetyResponse();
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (result.Status == SafeChatStatus.Completed)
+        {
+            return ((StreamingAnswerBuffer)result.Response!.RawRepresentation!).UpdatesFor(result.Response);
+        }
+
+        var refusal = CompletionOrRefusal(result);
+        return
+        [
+            OpenAIChatModelFactory.StreamingChatCompletionUpdate(
+                completionId: refusal.Id,
+                contentUpdate: refusal.Content,
+                role: ChatMessageRole.Assistant,
+                finishReason: ChatFinishReason.ContentFilter,
+                createdAt: refusal.CreatedAt,
+                model: refusal.Model,
+                usage: refusal.Usage),
+        ];
+    }
+
+    private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain) =>
+        new(OpenAIChatAdapter.ToSafetyMessages(messages), Model)
+        {
+            Identity = identity ?? _identityAccessor.Current ?? SafetyIdentity.Anonymous,
+            SafetyIdentifier = options?.SafetyIdentifier,
+            Parameters = OpenAIChatAdapter.ReadParameters(options),
+            Sources = sources ?? [],
+            RiskDomain = riskDomain,
+        };
+
+    private ChatCompletion CompletionOrRefusal(SafetyPipelineResult result)
+    {
+        if (result.Status == SafeChatStatus.Completed)
+        {
+            return OpenAIChatAdapter.ToCompletion(result.Response!);
+        }
+
+        if (_onBlock == SafetyBlockBehavior.ReturnRefusal)
+        {
+            return OpenAIChatAdapter.CreateRefusal(result);
+        }
+
+        throw new SafetyViolationException(result.DecisiveVerdict!, result.Verdicts, result.AuditId);
+    }
+}
+#pragma warning restore RS0026, RS0027

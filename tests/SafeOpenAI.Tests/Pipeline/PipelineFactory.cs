@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace SafeOpenAI.Tests.Pipeline;
+
+/// <summary>Builds a <see cref="SafetyPipeline"/> from explicit stages for unit tests of its orchestration.</summary>
+internal static class PipelineFactory
+{
+    public const string HashKey = "unit-test-hash-key-0123456789abcdef";
+
+    public static SafetyPipeline Create(
+        IReadOnlyList<IInputGuard>? inputGuards = null,
+        IModerationCheck? moderation = null,
+        IReadOnlyList<IOutputValidator>? outputValidators = null,
+        IBudgetTracker? budget = null,
+        IAuditSink? auditSink = null,
+        Action<SafeOpenAIOptions>? configure = null)
+    {
+        var options = new SafeOpenAIOptions();
+        options.Identity.HashKey = HashKey;
+        options.Moderation.Enabled = moderation is not null;
+        configure?.Invoke(options);
+        var tokens = new Mock<ITokenCounter>();
+        tokens.Setup(t => t.CountPromptTokens(It.IsAny<IReadOnlyList<SafetyMessage>>(), It.IsAny<string>())).Returns(100);
+        tokens.Setup(t => t.CountTokens(It.IsAny<string>(), It.IsAny<string>())).Returns(7);
+        return new SafetyPipeline(
+            inputGuards ?? [],
+            moderation,
+            outputValidators ?? [],
+            budget,
+            tokens.Object,
+            new ModelPriceTable(),
+            new SafetyHasher(options.Identity),
+            auditSink ?? new RecordingAuditSink(),
+            options,
+            TimeProvider.System,
+            NullLogger.Instance);
+    }
+
+    public static SafetyRequest Request(string userText = "hello", SafetyIdentity? identity = null) =>
+        new([SafetyMessage.FromText(MessageRole.System, "system prompt"), SafetyMessage.FromText(MessageRole.User, userText)], "gpt-4o-mini")
+        {
+            Identity = identity ?? new SafetyIdentity("user-1", "session-1"),
+        };
+
+    public static SafetyResponse Answer(string text = "answer", TokenUsage? usage = null) =>
+        new([MessagePart.FromText(text)], usage ?? new TokenUsage(100, 20), "stop");
+}
+
+/// <summary>An audit sink that keeps every record in memory.</summary>
+internal sealed class RecordingAuditSink : IAuditSink
+{
+    private readonly List<AuditRecord> _records = [];
+
+    public IReadOnlyList<AuditRecord> Records
+    {
+        get
+        {
+            lock (_records)
+            {
+                return _records.ToArray();
+            }
+        }
+    }
+
+    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        lock (_records)
+        {
+            _records.Add(record);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
