@@ -13,12 +13,6 @@ namespace SafeOpenAI;
 /// </summary>
 internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServiceProviderIsService services) : IValidateOptions<SafeOpenAIOptions>
 {
-    internal static readonly HashSet<string> ModerationCategories = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
-        "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic",
-    };
-
     public ValidateOptionsResult Validate(string? name, SafeOpenAIOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -128,9 +122,9 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
 
         foreach (var (category, threshold) in moderation.CategoryThresholds)
         {
-            if (!ModerationCategories.Contains(category))
+            if (!Array.Exists(ModerationCategories.All, c => string.Equals(c.Name, category, StringComparison.OrdinalIgnoreCase)))
             {
-                errors.Add($"{Key($"Moderation:CategoryThresholds:{category}")} is not a moderation category; use one of: {string.Join(", ", ModerationCategories.Order(StringComparer.Ordinal))}.");
+                errors.Add($"{Key($"Moderation:CategoryThresholds:{category}")} is not a moderation category; use one of: {string.Join(", ", ModerationCategories.All.Select(c => c.Name))}.");
             }
 
             RequireRange(threshold, 0, 1, $"Moderation:CategoryThresholds:{category}", errors);
