@@ -8,7 +8,7 @@ namespace SafeOpenAI.Benchmarks;
 /// benchmark measures the client side of a call (the SDK's serialisation and pipeline, and
 /// SafeOpenAI's stages) without a network or a server.
 /// </summary>
-internal sealed class InMemoryChatHandler : HttpMessageHandler
+public sealed class InMemoryChatHandler : HttpMessageHandler
 {
     private static readonly byte[] s_response = Encoding.UTF8.GetBytes("""
         {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",

@@ -8,6 +8,7 @@ namespace SafeOpenAI;
 public sealed class BudgetReservation
 {
     private int _completed;
+    private string? _id;
 
     /// <summary>Creates a reservation.</summary>
     /// <param name="request">What was asked for.</param>
@@ -24,7 +25,7 @@ public sealed class BudgetReservation
     }
 
     /// <summary>Gets a unique id of the reservation.</summary>
-    public string Id { get; } = Guid.NewGuid().ToString("N");
+    public string Id => _id ?? Interlocked.CompareExchange(ref _id, Guid.NewGuid().ToString("N"), null) ?? _id!;
 
     /// <summary>Gets what was asked for.</summary>
     public BudgetRequest Request { get; }

@@ -7,15 +7,26 @@ namespace SafeOpenAI;
 /// Keyed hashing of end-user ids, session ids and content: the <c>safety_identifier</c> sent to
 /// OpenAI and the hashes in audit records. HMAC-SHA256 (RFC 2104) under sub-keys derived from one
 /// configured secret with HKDF-SHA256 (RFC 5869), one sub-key per purpose, so a hash made for one
-/// purpose cannot be matched against another. Stateless and thread-safe.
+/// purpose cannot be matched against another. Thread-safe; dispose it to free the per-thread HMAC
+/// instances (the dependency-injection container does).
 /// </summary>
-public sealed class SafetyHasher
+public sealed class SafetyHasher : IDisposable
 {
     private const int MaxSafetyIdentifierLength = 64;
+
+    // User and session ids recur call after call; an HMAC costs about a microsecond of fixed
+    // OpenSSL work, so their hashes are remembered. Bounded: the cache is emptied when full.
+    private const int MaxCachedIds = 8_192;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _identifierCache = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionCache = new(StringComparer.Ordinal);
 
     private readonly byte[]? _identifierKey;
     private readonly byte[]? _sessionKey;
     private readonly byte[]? _contentKey;
+
+    // One HMAC instance per thread keeps OpenSSL's key set-up out of each content hash (about a
+    // microsecond per call); HMACSHA256 instances are not thread-safe, hence one per thread.
+    private readonly ThreadLocal<HMACSHA256>? _contentHmac;
 
     /// <summary>Creates a hasher from the identity options.</summary>
     /// <param name="options">The options; <see cref="SafetyIdentifierOptions.HashKey"/> is required unless unkeyed hashing is allowed.</param>
@@ -45,6 +56,8 @@ public sealed class SafetyHasher
         _identifierKey = DeriveKey(secret, "safeopenai/safety-identifier/v1");
         _sessionKey = DeriveKey(secret, "safeopenai/session/v1");
         _contentKey = DeriveKey(secret, "safeopenai/content/v1");
+        var contentKey = _contentKey;
+        _contentHmac = new ThreadLocal<HMACSHA256>(() => new HMACSHA256(contentKey), trackAllValues: true);
         IsKeyed = true;
     }
 
@@ -58,7 +71,7 @@ public sealed class SafetyHasher
     public string ComputeSafetyIdentifier(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        var identifier = Hash(_identifierKey, "safety-identifier:", userId);
+        var identifier = Cached(_identifierCache, userId, static (hasher, id) => Hash(hasher._identifierKey, "safety-identifier:", id));
         System.Diagnostics.Debug.Assert(identifier.Length <= MaxSafetyIdentifierLength, "OpenAI accepts at most 64 characters.");
         return identifier;
     }
@@ -70,7 +83,7 @@ public sealed class SafetyHasher
     public string HashSessionId(string sessionId)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        return Hash(_sessionKey, "session:", sessionId);
+        return Cached(_sessionCache, sessionId, static (hasher, id) => Hash(hasher._sessionKey, "session:", id));
     }
 
     /// <summary>
@@ -83,8 +96,63 @@ public sealed class SafetyHasher
     public string HashContent(string content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return Hash(_contentKey, "content:", content);
+        if (_contentHmac is null)
+        {
+            return Hash(null, "content:", content);
+        }
+
+        var byteCount = Encoding.UTF8.GetByteCount(content);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(byteCount);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(content, rented);
+            Span<byte> digest = stackalloc byte[32];
+            _contentHmac.Value!.TryComputeHash(rented.AsSpan(0, written), digest, out _);
+            return ToLowerHex(digest);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
     }
+
+    /// <summary>Frees the per-thread HMAC instances.</summary>
+    public void Dispose()
+    {
+        if (_contentHmac is null)
+        {
+            return;
+        }
+
+        foreach (var hmac in _contentHmac.Values)
+        {
+            hmac.Dispose();
+        }
+
+        _contentHmac.Dispose();
+    }
+
+    private string Cached(System.Collections.Concurrent.ConcurrentDictionary<string, string> cache, string id, Func<SafetyHasher, string, string> hash)
+    {
+        if (cache.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        if (cache.Count >= MaxCachedIds)
+        {
+            cache.Clear();
+        }
+
+        return cache.GetOrAdd(id, static (key, state) => state.hash(state.hasher, key), (hasher: this, hash));
+    }
+
+    private static string ToLowerHex(ReadOnlySpan<byte> digest) =>
+#if NET9_0_OR_GREATER
+        Convert.ToHexStringLower(digest);
+#else
+        Convert.ToHexString(digest).ToLowerInvariant();
+#endif
 
     private static byte[] DeriveKey(byte[] secret, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, outputLength: 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));
@@ -109,7 +177,7 @@ public sealed class SafetyHasher
                 SHA256.HashData(rented.AsSpan(0, written), digest);
             }
 
-            return Convert.ToHexString(digest).ToLowerInvariant();
+            return ToLowerHex(digest);
         }
         finally
         {

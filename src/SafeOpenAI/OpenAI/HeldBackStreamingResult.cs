@@ -7,7 +7,8 @@ namespace SafeOpenAI;
 /// <summary>
 /// The streaming result of <see cref="SafeChatClient"/>: the whole answer is buffered and checked
 /// by the pipeline before the first update reaches the caller, so no unchecked text leaks. The
-/// pipeline runs when enumeration starts, once per enumeration.
+/// pipeline runs when enumeration starts, once per enumeration. As with the SDK's own streaming
+/// results, the call is cancelled by the token given to the streaming method.
 /// </summary>
 internal sealed class HeldBackStreamingResult(Func<CancellationToken, Task<IReadOnlyList<StreamingChatCompletionUpdate>>> run, CancellationToken cancellationToken)
     : AsyncCollectionResult<StreamingChatCompletionUpdate>

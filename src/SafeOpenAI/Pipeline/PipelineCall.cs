@@ -8,7 +8,7 @@ internal sealed class PipelineCall
     private readonly List<SafetyVerdict> _verdicts = [];
     private readonly TimeProvider _timeProvider;
     private readonly long _startTimestamp;
-    private readonly object _gate = new();
+    private SafetyVerdict[]? _snapshot;
 
     public PipelineCall(SafetyRequest request, TimeProvider timeProvider)
     {
@@ -27,8 +27,6 @@ internal sealed class PipelineCall
 
     public bool ModelReached { get; set; }
 
-    public int PromptTokens { get; set; }
-
     public TokenUsage? BilledUsage { get; set; }
 
     public decimal? CostUsd { get; set; }
@@ -40,53 +38,54 @@ internal sealed class PipelineCall
 
     public TimeSpan Elapsed => _timeProvider.GetElapsedTime(_startTimestamp);
 
-    public IReadOnlyList<SafetyVerdict> Verdicts
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _verdicts.ToArray();
-            }
-        }
-    }
+    /// <summary>Gets the trail so far. Stages add verdicts one after another (a concurrent moderation result is added after it is awaited), so no lock is needed.</summary>
+    public IReadOnlyList<SafetyVerdict> Verdicts => _snapshot ??= _verdicts.ToArray();
 
     public void Add(SafetyVerdict verdict, SafetyPhase phase)
     {
-        lock (_gate)
-        {
-            _verdicts.Add(verdict.InPhase(phase));
-        }
+        _verdicts.Add(verdict.InPhase(phase));
+        _snapshot = null;
     }
 
-    public SafetyVerdict? FirstReview()
-    {
-        lock (_gate)
-        {
-            return _verdicts.Find(v => v.Action == SafetyAction.Review);
-        }
-    }
+    public SafetyVerdict? FirstReview() => _verdicts.Find(static v => v.Action == SafetyAction.Review);
 
     public StageOutcome Blocked(SafetyVerdict verdict) => new(SafeChatStatus.Blocked, null, verdict.InPhase(PhaseOf(verdict)));
 
     public static StageOutcome Completed(SafetyResponse response) => new(SafeChatStatus.Completed, response, null);
 
-    private SafetyPhase PhaseOf(SafetyVerdict verdict)
-    {
-        lock (_gate)
-        {
-            return _verdicts.FindLast(v => v.Stage == verdict.Stage && v.Code == verdict.Code)?.Phase ?? verdict.Phase;
-        }
-    }
+    private SafetyPhase PhaseOf(SafetyVerdict verdict) =>
+        _verdicts.FindLast(v => ReferenceEquals(v, verdict) || (v.Stage == verdict.Stage && v.Code == verdict.Code))?.Phase ?? verdict.Phase;
 
     private static string JoinUserText(SafetyRequest request)
     {
+        string? single = null;
+        var count = 0;
+        foreach (var part in request.UserAuthoredParts())
+        {
+            if (part.Kind == MessagePartKind.Text)
+            {
+                single = part.Text;
+                count++;
+            }
+        }
+
+        if (count <= 1)
+        {
+            // The common case, one user text, is hashed as it is, without a copy.
+            return single ?? string.Empty;
+        }
+
         var builder = new StringBuilder();
         foreach (var part in request.UserAuthoredParts())
         {
             if (part.Kind == MessagePartKind.Text)
             {
-                builder.Append(part.Text).Append('\n');
+                if (builder.Length > 0)
+                {
+                    builder.Append('\n');
+                }
+
+                builder.Append(part.Text);
             }
         }
 

@@ -264,22 +264,26 @@ public sealed partial class SafetyPipeline
 
     private async ValueTask<SafetyVerdict?> ReserveBudgetAsync(PipelineCall call, CancellationToken cancellationToken)
     {
-        var request = call.Request;
-        call.PromptTokens = _tokenCounter.CountPromptTokens(request.Messages, request.Model);
         if (_budgetTracker is null)
         {
             return null;
         }
 
-        var maxOutput = request.Parameters.MaxOutputTokens ?? 0;
-        decimal? estimate = _prices.TryGetPrice(request.Model, out var price)
-            ? price.CostOf(new TokenUsage(call.PromptTokens, maxOutput))
-            : null;
-        var subject = request.SafetyIdentifier
-            ?? (string.IsNullOrEmpty(request.Identity.SessionId) ? AnonymousSubject : "session:" + _hasher.HashSessionId(request.Identity.SessionId));
-        var reservation = await _budgetTracker.ReserveAsync(
-            new BudgetRequest(subject, request.Model, call.PromptTokens, maxOutput, estimate),
-            cancellationToken).ConfigureAwait(false);
+        // Reserve with a cheap upper bound of the prompt tokens (never less than the exact count,
+        // so nothing can be overspent) and run the tokenizer only when that bound is denied:
+        // no call is denied that an exact count would admit.
+        var request = call.Request;
+        var upperBound = _tokenCounter.CountPromptTokensUpperBound(request.Messages, request.Model);
+        var reservation = await ReserveAsync(call, upperBound, cancellationToken).ConfigureAwait(false);
+        if (!reservation.IsGranted)
+        {
+            var exact = _tokenCounter.CountPromptTokens(request.Messages, request.Model);
+            if (exact < upperBound)
+            {
+                reservation = await ReserveAsync(call, exact, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         call.Add(reservation.Verdict, SafetyPhase.Budget);
         if (!reservation.IsGranted)
         {
@@ -288,6 +292,18 @@ public sealed partial class SafetyPipeline
 
         call.Reservation = reservation;
         return null;
+    }
+
+    private ValueTask<BudgetReservation> ReserveAsync(PipelineCall call, int promptTokens, CancellationToken cancellationToken)
+    {
+        var request = call.Request;
+        var maxOutput = request.Parameters.MaxOutputTokens ?? 0;
+        decimal? estimate = _prices.TryGetPrice(request.Model, out var price)
+            ? price.CostOf(new TokenUsage(promptTokens, maxOutput))
+            : null;
+        var subject = request.SafetyIdentifier
+            ?? (string.IsNullOrEmpty(request.Identity.SessionId) ? AnonymousSubject : "session:" + _hasher.HashSessionId(request.Identity.SessionId));
+        return _budgetTracker!.ReserveAsync(new BudgetRequest(subject, request.Model, promptTokens, maxOutput, estimate), cancellationToken);
     }
 
     private async Task<SafetyVerdict> ModerateAsync(ModerationDirection direction, IReadOnlyList<MessagePart> parts, PipelineCall call, CancellationToken cancellationToken)
@@ -413,24 +429,37 @@ public sealed partial class SafetyPipeline
 
     private async Task SettleAsync(PipelineCall call)
     {
+        var response = call.Response;
+        if (response is not null)
+        {
+            MeasureUsage(call, response);
+        }
+
         if (call.Reservation is not { } reservation)
         {
             return;
         }
 
-        var response = call.Response;
-        if (response is null)
+        if (call.BilledUsage is { } usage)
+        {
+            await _budgetTracker!.SettleAsync(reservation, usage, call.CostUsd, CancellationToken.None).ConfigureAwait(false);
+        }
+        else
         {
             // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
             await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
-            return;
         }
+    }
 
+    private void MeasureUsage(PipelineCall call, SafetyResponse response)
+    {
         var usage = response.Usage;
         if (usage is null)
         {
             // The endpoint reported no usage: count it ourselves rather than record a silent zero.
-            usage = new TokenUsage(call.PromptTokens, _tokenCounter.CountTokens(response.Text, call.Request.Model));
+            usage = new TokenUsage(
+                _tokenCounter.CountPromptTokens(call.Request.Messages, call.Request.Model),
+                _tokenCounter.CountTokens(response.Text, call.Request.Model));
             call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
         }
 
@@ -447,8 +476,6 @@ public sealed partial class SafetyPipeline
                 "cost.unpriced",
                 evidence: new Dictionary<string, string> { ["model"] = call.Request.Model }), SafetyPhase.Settle);
         }
-
-        await _budgetTracker!.SettleAsync(reservation, usage, call.CostUsd, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static List<MessagePart> ModeratedInputParts(SafetyRequest request)

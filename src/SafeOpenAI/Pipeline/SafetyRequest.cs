@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace SafeOpenAI;
 
@@ -14,6 +15,8 @@ namespace SafeOpenAI;
 /// </remarks>
 public sealed class SafetyRequest
 {
+    private StrongBox<ConcurrentDictionary<string, object?>?> _items = new();
+
     /// <summary>Creates a request view.</summary>
     /// <param name="messages">The conversation, in order; at least one message.</param>
     /// <param name="model">The model the request goes to, for example <c>gpt-4o-mini</c>.</param>
@@ -57,7 +60,21 @@ public sealed class SafetyRequest
     public string AuditId { get; init; } = string.Empty;
 
     /// <summary>Gets per-request state that stages hand to later stages of the same call.</summary>
-    public IDictionary<string, object?> Items { get; private init; } = new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
+    public IDictionary<string, object?> Items
+    {
+        get
+        {
+            // Created on first use and shared by every copy of this request: most calls never need it.
+            var items = _items.Value;
+            if (items is null)
+            {
+                Interlocked.CompareExchange(ref _items.Value, new ConcurrentDictionary<string, object?>(StringComparer.Ordinal), null);
+                items = _items.Value!;
+            }
+
+            return items;
+        }
+    }
 
     /// <summary>Enumerates the parts the end user wrote: every part of every <see cref="MessageRole.User"/> message.</summary>
     /// <returns>The parts, in conversation order.</returns>
@@ -84,7 +101,7 @@ public sealed class SafetyRequest
             Sources = Sources,
             RiskDomain = RiskDomain,
             AuditId = auditId,
-            Items = Items,
+            _items = _items,
         };
 
     /// <summary>Returns a copy of this request with other messages; everything else, including <see cref="Items"/>, is shared.</summary>
@@ -100,6 +117,6 @@ public sealed class SafetyRequest
             Sources = Sources,
             RiskDomain = RiskDomain,
             AuditId = AuditId,
-            Items = Items,
+            _items = _items,
         };
 }

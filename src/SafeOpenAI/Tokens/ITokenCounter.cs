@@ -14,4 +14,14 @@ public interface ITokenCounter
     /// <param name="model">The model whose tokenizer applies.</param>
     /// <returns>The count, in tokens.</returns>
     int CountPromptTokens(IReadOnlyList<SafetyMessage> messages, string model);
+
+    /// <summary>
+    /// Returns a cheap upper bound of <see cref="CountPromptTokens"/>: never less than the exact
+    /// count, computed without running the tokenizer. Budgets reserve with it and count exactly
+    /// only when the bound would be denied.
+    /// </summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="model">The model whose tokenizer applies.</param>
+    /// <returns>An upper bound, in tokens.</returns>
+    int CountPromptTokensUpperBound(IReadOnlyList<SafetyMessage> messages, string model);
 }

@@ -97,11 +97,25 @@ public sealed class TiktokenTokenCounter : ITokenCounter
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> or <paramref name="model"/> is null.</exception>
-    public int CountPromptTokens(IReadOnlyList<SafetyMessage> messages, string model)
+    public int CountPromptTokens(IReadOnlyList<SafetyMessage> messages, string model) =>
+        CountPrompt(messages, model, exact: true);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every token of a byte-level BPE encoding covers at least one UTF-8 byte, so a text has at
+    /// most as many tokens as UTF-8 bytes; the bound replaces each tokenizer run of
+    /// <see cref="CountPromptTokens"/> by a byte count (vectorised, about 100 times cheaper) and keeps
+    /// the same per-message overhead and image estimate.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> or <paramref name="model"/> is null.</exception>
+    public int CountPromptTokensUpperBound(IReadOnlyList<SafetyMessage> messages, string model) =>
+        CountPrompt(messages, model, exact: false);
+
+    private int CountPrompt(IReadOnlyList<SafetyMessage> messages, string model, bool exact)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var encoding = GetEncoding(model);
-        var tokenizer = encoding.Tokenizer;
+        var tokenizer = exact ? encoding.Tokenizer : null;
 
         // Long, then clamped: a pathological conversation must not wrap to a small number.
         long total = TokensPerReplyPriming;
@@ -117,7 +131,7 @@ public sealed class TiktokenTokenCounter : ITokenCounter
                 switch (part.Kind)
                 {
                     case MessagePartKind.Text when !string.IsNullOrEmpty(part.Text):
-                        total += tokenizer.CountTokens(part.Text);
+                        total += Count(tokenizer, part.Text);
                         break;
                     case MessagePartKind.Image:
                         total += ImageTokenEstimate;
@@ -148,8 +162,8 @@ public sealed class TiktokenTokenCounter : ITokenCounter
     /// </summary>
     internal static int MaxCharactersPerToken(string model) => GetEncoding(model).MaxTokenBytes;
 
-    private static int Count(Tokenizer tokenizer, string? text) =>
-        string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
+    private static int Count(Tokenizer? tokenizer, string? text) =>
+        string.IsNullOrEmpty(text) ? 0 : tokenizer?.CountTokens(text) ?? System.Text.Encoding.UTF8.GetByteCount(text);
 
     private static EncodingData GetEncoding(string model) => IsCl100k(model) ? s_cl100k.Value : s_o200k.Value;
 

@@ -93,7 +93,7 @@ public class AddSafeOpenAITests
                 configure: services =>
                 {
                     services.AddSingleton(new ChatClient("gpt-4o-mini", "unused"));
-                    services.AddSingleton(new OpenAI.Moderations.ModerationClient("omni-moderation-latest", "unused"));
+                    services.AddSingleton(new global::OpenAI.Moderations.ModerationClient("omni-moderation-latest", "unused"));
                 });
             Assert.DoesNotThrowAsync(() => withClients.StartAsync());
         }

@@ -11,7 +11,11 @@ public class SafeChatClientIntegrationTests
     [Test]
     public async Task A_call_completes_and_the_model_receives_the_hashed_identifier_and_capped_parameters()
     {
-        await using var host = await IntegrationHost.StartAsync(o => o.Hardening.MaxOutputTokens = 300);
+        await using var host = await IntegrationHost.StartAsync(o =>
+        {
+            o.Hardening.MaxOutputTokens = 300;
+            o.Hardening.DefaultMaxOutputTokens = 200;
+        });
         var request = IntegrationHost.Ask("What is a haiku?");
         request = new SafeChatRequest(request.Messages)
         {
@@ -148,10 +152,10 @@ public class SafeChatClientIntegrationTests
 
         // Exactly the unspent tokens are left: no reservation leaked, none was lost.
         var subject = IntegrationHost.SafetyIdentifierOf("same-user");
-        var rest = await tracker.ReserveAsync(new BudgetRequest(subject, "gpt-4o-mini", 0, (int)(limit - spent)), CancellationToken.None);
+        var rest = await tracker.ReserveAsync(new BudgetRequest(subject, "gpt-4o-mini", 0, (int)(limit - spent), null), CancellationToken.None);
         Assert.That(rest.IsGranted, Is.True);
         await tracker.ReleaseAsync(rest, CancellationToken.None);
-        var oneMore = await tracker.ReserveAsync(new BudgetRequest(subject, "gpt-4o-mini", 0, (int)(limit - spent) + 1), CancellationToken.None);
+        var oneMore = await tracker.ReserveAsync(new BudgetRequest(subject, "gpt-4o-mini", 0, (int)(limit - spent) + 1, null), CancellationToken.None);
         Assert.That(oneMore.IsGranted, Is.False);
     }
 
@@ -173,7 +177,7 @@ public class SafeChatClientIntegrationTests
         await cancellation.CancelAsync();
         Assert.CatchAsync<OperationCanceledException>(async () => await call);
 
-        var whole = await tracker.ReserveAsync(new BudgetRequest(IntegrationHost.SafetyIdentifierOf("user-1"), "gpt-4o-mini", 0, (int)limit), CancellationToken.None);
+        var whole = await tracker.ReserveAsync(new BudgetRequest(IntegrationHost.SafetyIdentifierOf("user-1"), "gpt-4o-mini", 0, (int)limit, null), CancellationToken.None);
         Assert.That(whole.IsGranted, Is.True, "the cancelled call's reservation must be back");
         Assert.That(host.Audit.Records.Single().Outcome, Is.EqualTo(AuditOutcome.Cancelled));
     }

@@ -22,6 +22,7 @@ internal static class PipelineFactory
         configure?.Invoke(options);
         var tokens = new Mock<ITokenCounter>();
         tokens.Setup(t => t.CountPromptTokens(It.IsAny<IReadOnlyList<SafetyMessage>>(), It.IsAny<string>())).Returns(100);
+        tokens.Setup(t => t.CountPromptTokensUpperBound(It.IsAny<IReadOnlyList<SafetyMessage>>(), It.IsAny<string>())).Returns(500);
         tokens.Setup(t => t.CountTokens(It.IsAny<string>(), It.IsAny<string>())).Returns(7);
         return new SafetyPipeline(
             inputGuards ?? [],

@@ -2,6 +2,7 @@ using Moq;
 
 namespace SafeOpenAI.Tests.Pipeline;
 
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public class SafetyPipelineTests
 {
     private readonly List<string> _order = [];
@@ -155,6 +156,28 @@ public class SafetyPipelineTests
     }
 
     [Test]
+    public async Task When_the_upper_bound_is_denied_the_prompt_is_counted_exactly_and_reserved_again()
+    {
+        var requests = new List<BudgetRequest>();
+        var budget = new Mock<IBudgetTracker>();
+        budget.SetupGet(b => b.Name).Returns("budget");
+        budget.Setup(b => b.ReserveAsync(It.IsAny<BudgetRequest>(), It.IsAny<CancellationToken>())).Returns((BudgetRequest r, CancellationToken _) =>
+        {
+            requests.Add(r);
+            return ValueTask.FromResult(new BudgetReservation(r, r.PromptTokens <= 100
+                ? SafetyVerdict.Allow("budget")
+                : SafetyVerdict.Block("budget", "budget.exceeded:user-window-tokens", "Out of tokens.")));
+        });
+        var pipeline = PipelineFactory.Create(budget: budget.Object);
+
+        var result = await pipeline.RunAsync(PipelineFactory.Request(), Model(), CancellationToken.None);
+
+        Assert.That(requests.Select(r => r.PromptTokens), Is.EqualTo(new[] { 500, 100 }), "the bound first, then the exact count");
+        Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Completed));
+        Assert.That(result.Verdicts.Count(v => v.Phase == SafetyPhase.Budget), Is.EqualTo(1), "only the deciding reservation is in the trail");
+    }
+
+    [Test]
     public async Task A_review_verdict_without_a_review_queue_withholds_the_answer()
     {
         var pipeline = PipelineFactory.Create(
@@ -244,7 +267,7 @@ public class SafetyPipelineTests
         var result = await pipeline.RunAsync(PipelineFactory.Request(), Model(new TokenUsage(1_000_000, 1_000_000)), CancellationToken.None);
 
         Assert.That(new ModelPriceTable().TryGetPrice("gpt-4o-mini", out var price), Is.True);
-        Assert.That(result.CostUsd, Is.EqualTo(price.InputPerMillion + price.OutputPerMillion));
+        Assert.That(result.CostUsd, Is.EqualTo(price!.InputPerMillion + price.OutputPerMillion));
     }
 
     [Test]
@@ -252,7 +275,7 @@ public class SafetyPipelineTests
     {
         var budget = Budget();
         var sink = new Mock<IAuditSink>();
-        sink.Setup(s => s.WriteAsync(It.IsAny<AuditRecord>(), It.IsAny<CancellationToken>())).Returns(ValueTask.FromException(new IOException("disk full")));
+        sink.Setup(s => s.WriteAsync(It.IsAny<AuditRecord>(), It.IsAny<CancellationToken>())).Returns(() => ValueTask.FromException(new IOException("disk full")));
         var pipeline = PipelineFactory.Create(budget: budget.Object, auditSink: sink.Object);
 
         Assert.ThrowsAsync<IOException>(() => pipeline.RunAsync(PipelineFactory.Request(), Model(), CancellationToken.None));
