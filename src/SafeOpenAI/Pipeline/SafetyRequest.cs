@@ -93,7 +93,17 @@ public sealed class SafetyRequest
     }
 
     internal SafetyRequest With(string? safetyIdentifier, GenerationParameters parameters, string auditId) =>
-        new(Messages, Model)
+        Copy(Messages, safetyIdentifier, parameters, auditId);
+
+    /// <summary>Returns a copy of this request with other messages; everything else, including <see cref="Items"/>, is shared.</summary>
+    /// <param name="messages">The new messages; at least one.</param>
+    /// <returns>The new view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> is empty.</exception>
+    public SafetyRequest WithMessages(IReadOnlyList<SafetyMessage> messages) =>
+        Copy(messages, SafetyIdentifier, Parameters, AuditId);
+
+    private SafetyRequest Copy(IReadOnlyList<SafetyMessage> messages, string? safetyIdentifier, GenerationParameters parameters, string auditId) =>
+        new(messages, Model)
         {
             Identity = Identity,
             SafetyIdentifier = safetyIdentifier,
@@ -101,22 +111,6 @@ public sealed class SafetyRequest
             Sources = Sources,
             RiskDomain = RiskDomain,
             AuditId = auditId,
-            _items = _items,
-        };
-
-    /// <summary>Returns a copy of this request with other messages; everything else, including <see cref="Items"/>, is shared.</summary>
-    /// <param name="messages">The new messages; at least one.</param>
-    /// <returns>The new view.</returns>
-    /// <exception cref="ArgumentException"><paramref name="messages"/> is empty.</exception>
-    public SafetyRequest WithMessages(IReadOnlyList<SafetyMessage> messages) =>
-        new(messages, Model)
-        {
-            Identity = Identity,
-            SafetyIdentifier = SafetyIdentifier,
-            Parameters = Parameters,
-            Sources = Sources,
-            RiskDomain = RiskDomain,
-            AuditId = AuditId,
             _items = _items,
         };
 }

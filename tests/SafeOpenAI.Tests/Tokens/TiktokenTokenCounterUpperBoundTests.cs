@@ -1,5 +1,3 @@
-using System.Reflection;
-using Microsoft.ML.Tokenizers;
 
 namespace SafeOpenAI.Tests.Tokens;
 
