@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace SafeOpenAI.Cli;
+
+/// <summary>The <c>safeopenai eval</c> command group: one subcommand per detector.</summary>
+internal static class EvalCommands
+{
+    public static Command Create()
+    {
+        var eval = new Command("eval", "Measure a detector on labelled JSON Lines data.");
+        return eval;
+    }
+}
