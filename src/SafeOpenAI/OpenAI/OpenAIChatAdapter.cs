@@ -70,11 +70,6 @@ internal static class OpenAIChatAdapter
             {
                 toolCalls = assistant.ToolCalls.Select(c => new ToolCallInfo(c.Id, c.FunctionName, c.FunctionArguments?.ToString() ?? string.Empty)).ToArray();
             }
-
-            if (!string.IsNullOrEmpty(assistant.Refusal))
-            {
-                parts.Add(MessagePart.FromText(assistant.Refusal));
-            }
         }
 
         var toolCallId = (message as ToolChatMessage)?.ToolCallId;

@@ -25,8 +25,6 @@ internal sealed class PipelineCall
 
     public BudgetReservation? Reservation { get; set; }
 
-    public bool ModelReached { get; set; }
-
     public TokenUsage? BilledUsage { get; set; }
 
     public decimal? CostUsd { get; set; }

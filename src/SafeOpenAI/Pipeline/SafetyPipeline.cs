@@ -321,19 +321,28 @@ public sealed partial class SafetyPipeline
 
     private static async Task<SafetyResponse> CallModelAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
-        call.ModelReached = true;
-        var response = await invokeModel(call.Request, cancellationToken).ConfigureAwait(false)
+        var response = await InvokeModelAsync(call.Request, invokeModel, cancellationToken).ConfigureAwait(false);
+        RecordModelResponse(call, response);
+        return response;
+    }
+
+    private static async Task<SafetyResponse> InvokeModelAsync(SafetyRequest request, SafetyModelInvoker invokeModel, CancellationToken cancellationToken) =>
+        await invokeModel(request, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The model invoker returned no response.");
+
+    private static void RecordModelResponse(PipelineCall call, SafetyResponse response)
+    {
         call.Response = response;
         call.Add(ModelVerdict(response), SafetyPhase.Model);
-        return response;
     }
 
     private async Task<(SafetyVerdict? Block, SafetyResponse? Response)> CallModelWithConcurrentModerationAsync(
         PipelineCall call, IReadOnlyList<MessagePart> parts, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
+        // The model task only returns its answer; the call's state (verdicts, response) is touched
+        // by this method alone, after each await, so moderation and the model never race on it.
         using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var modelTask = CallModelAsync(call, invokeModel, modelCancellation.Token);
+        var modelTask = InvokeModelAsync(call.Request, invokeModel, modelCancellation.Token);
         SafetyVerdict verdict;
         try
         {
@@ -341,26 +350,29 @@ public sealed partial class SafetyPipeline
         }
         catch
         {
-            await CancelAndObserveAsync(modelCancellation, modelTask).ConfigureAwait(false);
+            await CancelAndObserveAsync(call, modelCancellation, modelTask).ConfigureAwait(false);
             throw;
         }
 
         if (verdict.Action == SafetyAction.Block)
         {
             // The answer to a flagged input is never returned; stop paying for it.
-            await CancelAndObserveAsync(modelCancellation, modelTask).ConfigureAwait(false);
+            await CancelAndObserveAsync(call, modelCancellation, modelTask).ConfigureAwait(false);
             return (verdict, null);
         }
 
-        return (null, await modelTask.ConfigureAwait(false));
+        var response = await modelTask.ConfigureAwait(false);
+        RecordModelResponse(call, response);
+        return (null, response);
     }
 
-    private static async Task CancelAndObserveAsync(CancellationTokenSource cancellation, Task<SafetyResponse> modelTask)
+    private static async Task CancelAndObserveAsync(PipelineCall call, CancellationTokenSource cancellation, Task<SafetyResponse> modelTask)
     {
         await cancellation.CancelAsync().ConfigureAwait(false);
         try
         {
-            await modelTask.ConfigureAwait(false);
+            // An answer that arrived before the cancellation was billed: keep it for settlement.
+            RecordModelResponse(call, await modelTask.ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is OperationCanceledException || cancellation.IsCancellationRequested)
         {

@@ -246,6 +246,34 @@ public class SafetyPipelineTests
     }
 
     [Test]
+    public async Task An_answer_that_arrived_before_concurrent_moderation_blocked_is_withheld_but_settled()
+    {
+        var moderationGate = new TaskCompletionSource<SafetyVerdict>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var moderation = new Mock<IModerationCheck>();
+        moderation.SetupGet(m => m.Name).Returns("moderation");
+        moderation.Setup(m => m.ModerateAsync(ModerationDirection.Input, It.IsAny<IReadOnlyList<MessagePart>>(), It.IsAny<SafetyRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(() => new ValueTask<SafetyVerdict>(moderationGate.Task));
+        var budget = Budget();
+        var pipeline = PipelineFactory.Create(moderation: moderation.Object, budget: budget.Object, configure: o => o.Moderation.RunInputConcurrently = true);
+        var modelDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var run = pipeline.RunAsync(PipelineFactory.Request(), (_, _) =>
+        {
+            modelDone.SetResult();
+            return Task.FromResult(PipelineFactory.Answer(usage: new TokenUsage(80, 20)));
+        }, CancellationToken.None);
+        await modelDone.Task;
+        moderationGate.SetResult(SafetyVerdict.Block("moderation", "moderation.flagged:hate", "Blocked."));
+        var result = await run;
+
+        Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Blocked));
+        Assert.That(result.Response, Is.Null);
+        Assert.That(result.Usage, Is.EqualTo(new TokenUsage(80, 20)), "the model billed the answer");
+        budget.Verify(b => b.SettleAsync(It.IsAny<BudgetReservation>(), new TokenUsage(80, 20), It.IsAny<decimal?>(), CancellationToken.None), Times.Once);
+        budget.Verify(b => b.ReleaseAsync(It.IsAny<BudgetReservation>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
     public async Task Missing_usage_is_counted_rather_than_recorded_as_zero()
     {
         var budget = Budget();
