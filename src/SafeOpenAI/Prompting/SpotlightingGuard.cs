@@ -90,7 +90,7 @@ public sealed class SpotlightingGuard : IInputGuard
 
         foreach (var marker in options.DataMarkers)
         {
-            if (char.IsLetterOrDigit(marker) || char.IsWhiteSpace(marker) || char.IsControl(marker) || char.IsSurrogate(marker)
+            if ((char.IsLetterOrDigit(marker) && char.GetUnicodeCategory(marker) != UnicodeCategory.ModifierLetter) || char.IsWhiteSpace(marker) || char.IsControl(marker) || char.IsSurrogate(marker)
                 || marker is BoundaryOpen or BoundaryClose or EscapedOpen or EscapedClose)
             {
                 throw new ArgumentException($"U+{(int)marker:X4} cannot be a data marker: use a rare symbol such as U+02C6.", nameof(options));

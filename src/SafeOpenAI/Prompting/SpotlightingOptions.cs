@@ -32,8 +32,8 @@ public sealed class SpotlightingOptions
     /// <summary>
     /// Gets the characters one of which is drawn at random for each request as the
     /// <see cref="SpotlightingMode.Datamarking"/> marker. Default <see cref="DefaultDataMarkers"/>.
-    /// Give a single character for a fixed marker. Letters, digits, white space and control
-    /// characters are refused.
+    /// Give a single character for a fixed marker. Letters (other than modifier letters such as
+    /// U+02C6), digits, white space, control characters and the delimiting characters are refused.
     /// </summary>
     public IList<char> DataMarkers { get; } = [.. DefaultDataMarkers];
 
