@@ -6,6 +6,12 @@ namespace SafeOpenAI.Samples.Console;
 internal sealed class ResultPrinter(TextWriter output)
 {
     private const int AnswerWidth = 110;
+
+    // Verdicts that every call records; the row shows what acted on this call, not what always runs.
+    private static readonly HashSet<string> s_bookkeepingCodes = new(StringComparer.Ordinal)
+    {
+        SafetyVerdict.AllowedCode, "model.completed", CanaryTokenGuard.PlacedCode, "identity.caller_supplied",
+    };
     private readonly Dictionary<SafeChatStatus, int> _byStatus = [];
     private readonly Dictionary<string, int> _byCode = new(StringComparer.Ordinal);
     private int _failed;
@@ -20,7 +26,7 @@ internal sealed class ResultPrinter(TextWriter output)
     {
         _byStatus[result.Status] = _byStatus.GetValueOrDefault(result.Status) + 1;
         var codes = result.Verdicts
-            .Where(v => v.Code is not SafetyVerdict.AllowedCode and not "model.completed")
+            .Where(v => !s_bookkeepingCodes.Contains(v.Code))
             .Select(v => v.Code)
             .ToArray();
         foreach (var code in codes)

@@ -16,7 +16,12 @@ internal static class SampleHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName));
+        // The input guards run in this order after the built-in length guard: detection first, on
+        // unmarked text, then the stages that mark untrusted content and plant the canary.
+        builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
+            .AddPromptInjectionGuard()
+            .AddSpotlighting()
+            .AddCanaryTokens();
         builder.Services.PostConfigure<SafeOpenAIOptions>(options =>
         {
             if (localEndpoint is not null)
