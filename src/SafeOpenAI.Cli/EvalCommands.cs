@@ -8,6 +8,7 @@ internal static class EvalCommands
     public static Command Create()
     {
         var eval = new Command("eval", "Measure a detector on labelled JSON Lines data.");
+        eval.Subcommands.Add(Evaluation.Pii.PiiEvalCommand.Create());
         return eval;
     }
 }
