@@ -82,17 +82,26 @@ internal sealed class PiiEvaluator
 
             foreach (var entity in found)
             {
-                Increment(predicted, entity.EntityType);
+                // A prediction that matches is counted under the gold span's type (a URL finding on a
+                // gold DOMAIN_NAME counts for DOMAIN_NAME); one that matches nothing under its own type.
+                var matched = false;
                 for (var g = 0; g < row.Spans.Count; g++)
                 {
                     var gold = row.Spans[g];
                     if (!goldUsed[g] && Compatible(gold.EntityType, entity.EntityType) && Matches(gold, entity.Start, entity.End))
                     {
                         goldUsed[g] = true;
+                        matched = true;
+                        Increment(predicted, gold.EntityType);
                         Increment(matchedGold, gold.EntityType);
-                        Increment(matchedPredicted, entity.EntityType);
+                        Increment(matchedPredicted, gold.EntityType);
                         break;
                     }
+                }
+
+                if (!matched)
+                {
+                    Increment(predicted, entity.EntityType);
                 }
             }
         }
