@@ -37,10 +37,21 @@ internal sealed class IpAddressRecognizer : IPiiRecognizer
             {
                 var end = i;
                 var colons = 0;
-                while (end < text.Length && end - i < MaxV6 && (IsV6Char(text[end]) || (text[end] == '%' && colons >= 2)))
+                while (end < text.Length && end - i < MaxV6 && IsV6Char(text[end]))
                 {
                     colons += text[end] == ':' ? 1 : 0;
                     end++;
+                }
+
+                // A zone index (RFC 4007 §11): %eth0.
+                if (colons >= 2 && end + 1 < text.Length && text[end] == '%' && char.IsAsciiLetterOrDigit(text[end + 1]))
+                {
+                    var zoneStart = end;
+                    end++;
+                    while (end < text.Length && end - zoneStart < 16 && char.IsAsciiLetterOrDigit(text[end]))
+                    {
+                        end++;
+                    }
                 }
 
                 while (end > i && text[end - 1] is '.' or ':' && !(end - i >= 2 && text[end - 2] == ':'))
