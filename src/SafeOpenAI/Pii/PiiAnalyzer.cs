@@ -107,25 +107,56 @@ public sealed class PiiAnalyzer
             return byScore != 0 ? byScore : b.Length.CompareTo(a.Length);
         });
         var kept = new List<PiiEntity>(found.Count);
+
+        // Few findings: compare pairwise. Many (a long document): mark covered positions, so the
+        // cost stays linear in the text's length rather than quadratic in the number of findings.
+        var covered = found.Count > 32 ? new System.Collections.BitArray(detection.Length) : null;
         foreach (var candidate in found)
         {
             var overlaps = false;
-            foreach (var taken in kept)
+            if (covered is not null)
             {
-                if (candidate.Start < taken.End && taken.Start < candidate.End)
+                for (var i = candidate.Start; i < candidate.End && !overlaps; i++)
                 {
-                    overlaps = true;
-                    break;
+                    overlaps = covered[i];
+                }
+
+                if (!overlaps)
+                {
+                    for (var i = candidate.Start; i < candidate.End; i++)
+                    {
+                        covered[i] = true;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var taken in kept)
+                {
+                    if (candidate.Start < taken.End && taken.Start < candidate.End)
+                    {
+                        overlaps = true;
+                        break;
+                    }
                 }
             }
 
             if (!overlaps)
             {
-                kept.Add(map is null ? candidate : new PiiEntity(candidate.EntityType, map[candidate.Start], map[candidate.End - 1] + 1, candidate.Score));
+                kept.Add(candidate);
             }
         }
 
         kept.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        if (map is not null)
+        {
+            for (var i = 0; i < kept.Count; i++)
+            {
+                var e = kept[i];
+                kept[i] = new PiiEntity(e.EntityType, map[e.Start], map[e.End - 1] + 1, e.Score);
+            }
+        }
+
         return kept;
     }
 }
