@@ -16,9 +16,12 @@ internal static class SampleHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        // The input guards run in this order after the built-in length guard: detection first, on
-        // unmarked text, then the stages that mark untrusted content and plant the canary.
+        // The input guards run in this order after the built-in length guard: secrets and PII are
+        // removed before anything else sees the text, detection runs on unmarked text, then the
+        // stages that mark untrusted content and plant the canary.
         builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
+            .AddSecretsGuard()
+            .AddPiiRedaction()
             .AddPromptInjectionGuard()
             .AddSpotlighting()
             .AddCanaryTokens();
