@@ -3,4 +3,13 @@ using SafeOpenAI.Cli;
 
 var root = new RootCommand("SafeOpenAI: measure and check the safety pipeline.");
 root.Subcommands.Add(EvalCommands.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+}
+catch (InvalidDataException ex)
+{
+    // Bad input data: say which file and line, no stack trace.
+    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+    return 2;
+}

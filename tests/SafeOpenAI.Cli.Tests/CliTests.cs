@@ -1,8 +1,50 @@
+using System.Diagnostics;
+
 namespace SafeOpenAI.Cli.Tests;
 
+/// <summary>The built <c>safeopenai</c> tool, run as a process the way a user or CI runs it.</summary>
 public class CliTests
 {
     [Test]
-    public void The_eval_command_group_is_named_eval() =>
-        Assert.That(EvalCommands.Create().Name, Is.EqualTo("eval"));
+    public void A_malformed_row_stops_the_run_with_exit_code_2_and_names_the_file_and_line()
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"safeopenai-bad-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllText(data, "{\"text\":\"hello\",\"label\":0}\n{\"text\": oops\n");
+        try
+        {
+            foreach (var detector in new[] { "injection", "pii" })
+            {
+                var (exit, stdout, stderr) = RunTool($"eval {detector} --data \"{data}\" --json");
+
+                Assert.That(exit, Is.EqualTo(2), detector);
+                Assert.That(stderr, Does.Contain($"{data}:2:"), detector);
+                Assert.That(stderr, Does.Not.Contain(" at "), "no stack trace for bad input");
+                Assert.That(stdout, Is.Empty, detector);
+            }
+        }
+        finally
+        {
+            File.Delete(data);
+        }
+    }
+
+    [Test]
+    public void A_missing_file_is_refused_with_exit_code_2()
+    {
+        var (exit, _, stderr) = RunTool("eval injection --data /nonexistent/rows.jsonl");
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("No such file"));
+    }
+
+    private static (int Exit, string Stdout, string Stderr) RunTool(string arguments)
+    {
+        var tool = Path.Combine(TestContext.CurrentContext.TestDirectory, "SafeOpenAI.Cli.dll");
+        var start = new ProcessStartInfo("dotnet", $"\"{tool}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the tool did not finish");
+        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
 }

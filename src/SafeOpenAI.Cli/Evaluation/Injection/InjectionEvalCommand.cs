@@ -21,13 +21,13 @@ internal static class InjectionEvalCommand
     /// <param name="mode"><c>prompt</c> or <c>document</c>.</param>
     /// <param name="json">Print the JSON contract instead of a table.</param>
     /// <param name="output">Where to print.</param>
-    /// <returns>The exit code: 0, or 1 when the file is missing.</returns>
+    /// <returns>The exit code: 0, or 2 when the file is missing or a row is malformed.</returns>
     public static int Run(FileInfo data, string mode, bool json, TextWriter output)
     {
         if (!data.Exists)
         {
             Console.Error.WriteLine($"No such file: {data.FullName}");
-            return 1;
+            return 2;
         }
 
         var detectionMode = string.Equals(mode, "document", StringComparison.OrdinalIgnoreCase) ? PromptInjectionMode.Document : PromptInjectionMode.Prompt;

@@ -20,20 +20,17 @@ internal static class InjectionEvaluation
     {
         var overall = new InjectionCounts();
         var bySource = new SortedDictionary<string, InjectionCounts>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(path))
+        using var reader = File.OpenText(path);
+        var rows = JsonLines.Read(reader, path, static root =>
         {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            var text = root.GetProperty("text").GetString() ?? string.Empty;
-            var label = root.GetProperty("label");
+            var text = JsonLines.Required(root, "text").GetString() ?? string.Empty;
+            var label = JsonLines.Required(root, "label");
             var attack = label.ValueKind == JsonValueKind.True || (label.ValueKind == JsonValueKind.Number && label.GetInt32() == 1);
             var source = root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "unknown";
-
+            return (text, attack, source);
+        });
+        foreach (var (text, attack, source) in rows)
+        {
             var start = Stopwatch.GetTimestamp();
             var flagged = detector.Detect(text, mode).IsInjection;
             var microseconds = Stopwatch.GetElapsedTime(start).TotalMicroseconds;

@@ -23,7 +23,7 @@ internal static class PiiEvalCommand
             IReadOnlyList<PiiEvaluationRow> rows;
             using (var reader = file.OpenText())
             {
-                rows = PiiEvaluator.ReadJsonLines(reader);
+                rows = PiiEvaluator.ReadJsonLines(reader, file.FullName);
             }
 
             var evaluator = new PiiEvaluator(PiiAnalyzer.Default);

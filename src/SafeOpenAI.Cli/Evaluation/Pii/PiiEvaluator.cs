@@ -19,34 +19,24 @@ internal sealed class PiiEvaluator
         _analyzer = analyzer;
     }
 
-    public static IReadOnlyList<PiiEvaluationRow> ReadJsonLines(TextReader reader)
-    {
-        var rows = new List<PiiEvaluationRow>();
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+    public static IReadOnlyList<PiiEvaluationRow> ReadJsonLines(TextReader reader, string name = "input") =>
+        JsonLines.Read(reader, name, static root =>
         {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            var text = root.GetProperty("text").GetString() ?? string.Empty;
+            var text = JsonLines.Required(root, "text").GetString() ?? string.Empty;
             var spans = new List<PiiGoldSpan>();
             if (root.TryGetProperty("spans", out var spansElement) && spansElement.ValueKind == JsonValueKind.Array)
             {
                 foreach (var span in spansElement.EnumerateArray())
                 {
-                    spans.Add(new PiiGoldSpan(span.GetProperty("entity_type").GetString()!, span.GetProperty("start").GetInt32(), span.GetProperty("end").GetInt32()));
+                    spans.Add(new PiiGoldSpan(
+                        JsonLines.Required(span, "entity_type").GetString()!,
+                        JsonLines.Required(span, "start").GetInt32(),
+                        JsonLines.Required(span, "end").GetInt32()));
                 }
             }
 
-            rows.Add(new PiiEvaluationRow(text, spans));
-        }
-
-        return rows;
-    }
+            return new PiiEvaluationRow(text, spans);
+        }).ToList();
 
     public static bool Compatible(string gold, string predicted) =>
         string.Equals(gold, predicted, StringComparison.Ordinal) || (IsUrlLike(gold) && IsUrlLike(predicted));
