@@ -58,6 +58,7 @@ if (prompts.Count == 0)
     await tightBudgetHost.StartAsync(cancellation.Token);
     await Tour.RunBudgetStepAsync(tightBudgetHost.Services.GetRequiredService<SafeChatClient>(), printer, Console.Out, tour.Steps + 1, cancellation.Token);
     await tightBudgetHost.StopAsync(cancellation.Token);
+    await Tour.RunFieldAndClassifierStepsAsync(local, printer, Console.Out, tour.Steps + 2, cancellation.Token);
 }
 else
 {

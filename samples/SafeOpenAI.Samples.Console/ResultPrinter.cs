@@ -39,7 +39,7 @@ internal sealed class ResultPrinter(TextWriter output)
         _cost += result.CostUsd ?? 0;
         var answer = result.Status == SafeChatStatus.Completed
             ? result.Completion!.Content.FirstOrDefault()?.Text ?? string.Empty
-            : result.DecisiveVerdict?.UserMessage ?? string.Empty;
+            : $"[{result.DecisiveVerdict?.Stage}] {result.DecisiveVerdict?.UserMessage}";
         var tokens = result.Usage is { } usage ? $"{usage.InputTokens}/{usage.OutputTokens}" : "-";
         var cost = result.CostUsd?.ToString("0.000000", CultureInfo.InvariantCulture) ?? "-";
         output.WriteLine($"{index,5}  {result.Status,-13} {Shorten(codes.Length == 0 ? "-" : string.Join(' ', codes), 46),-46} {tokens,13} {cost,10}  {Shorten(answer, AnswerWidth)}");

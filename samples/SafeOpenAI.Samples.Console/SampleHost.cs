@@ -7,7 +7,7 @@ namespace SafeOpenAI.Samples.Console;
 /// <summary>Builds the sample's host: <c>appsettings.json</c>, environment variables, and SafeOpenAI registered with <c>AddSafeOpenAI</c>.</summary>
 internal static class SampleHost
 {
-    public static IHost Build(Uri? localEndpoint, Action<SafeOpenAIOptions>? adjust = null)
+    public static IHost Build(Uri? localEndpoint, Action<SafeOpenAIOptions>? adjust = null, Action<ISafeOpenAIBuilder>? moreStages = null)
     {
         // The sample's own arguments are prompts, not configuration switches, so none are handed to the host.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -19,12 +19,13 @@ internal static class SampleHost
         // The input guards run in this order after the built-in length guard: secrets and PII are
         // removed before anything else sees the text, detection runs on unmarked text, then the
         // stages that mark untrusted content and plant the canary.
-        builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
+        var safeOpenAI = builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
             .AddSecretsGuard()
             .AddPiiRedaction()
             .AddPromptInjectionGuard()
             .AddSpotlighting()
             .AddCanaryTokens();
+        moreStages?.Invoke(safeOpenAI);
         builder.Services.PostConfigure<SafeOpenAIOptions>(options =>
         {
             if (localEndpoint is not null)
