@@ -78,77 +78,33 @@ public sealed class PiiRedactionGuard : IInputGuard
 
     private InputGuardResult Inspect(SafetyRequest request, CancellationToken cancellationToken)
     {
-        SafetyMessage[]? rewritten = null;
-        SortedDictionary<string, int>? counts = null;
         PiiVault? vault = null;
-        for (var m = 0; m < request.Messages.Count; m++)
+        return UserTextRedaction.Apply(request, _includeTools, StageName, RedactedCode, (text, tally) =>
         {
-            var message = request.Messages[m];
-            if (message.Role != MessageRole.User && !(_includeTools && message.Role == MessageRole.Tool))
+            var entities = _analyzer.Analyze(text);
+            if (entities.Count == 0)
             {
-                continue;
+                return PartRedaction.Unchanged;
             }
 
-            MessagePart[]? parts = null;
-            for (var p = 0; p < message.Parts.Count; p++)
+            foreach (var entity in entities)
             {
-                var part = message.Parts[p];
-                if (part.Kind != MessagePartKind.Text || string.IsNullOrEmpty(part.Text))
+                if (OperatorFor(entity.EntityType) == PiiOperator.Block)
                 {
-                    continue;
+                    var evidence = new Dictionary<string, string>(StringComparer.Ordinal) { ["entity_type"] = entity.EntityType };
+                    return PartRedaction.Blocked(SafetyVerdict.Block(StageName, BlockedCodePrefix + entity.EntityType, BlockedMessage, evidence));
                 }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                var entities = _analyzer.Analyze(part.Text);
-                if (entities.Count == 0)
-                {
-                    continue;
-                }
-
-                foreach (var entity in entities)
-                {
-                    if (OperatorFor(entity.EntityType) == PiiOperator.Block)
-                    {
-                        var evidence = new Dictionary<string, string>(StringComparer.Ordinal) { ["entity_type"] = entity.EntityType };
-                        return InputGuardResult.FromVerdict(SafetyVerdict.Block(StageName, BlockedCodePrefix + entity.EntityType, BlockedMessage, evidence));
-                    }
-                }
-
-                vault ??= PiiVault.For(request, _reversible ? PiiVault.ItemKey : PiiVault.NumberingOnlyKey);
-                counts ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
-                parts ??= [.. message.Parts];
-                parts[p] = MessagePart.FromText(Apply(part.Text, entities, vault, counts));
             }
 
-            if (parts is not null)
-            {
-                rewritten ??= [.. request.Messages];
-                rewritten[m] = message.WithParts(parts);
-            }
-        }
-
-        if (rewritten is null || counts is null)
-        {
-            return InputGuardResult.Allow(StageName);
-        }
-
-        var total = 0;
-        var evidenceCounts = new Dictionary<string, string>(counts.Count + 1, StringComparer.Ordinal);
-        foreach (var (type, count) in counts)
-        {
-            evidenceCounts[type] = count.ToString(CultureInfo.InvariantCulture);
-            total += count;
-        }
-
-        evidenceCounts["total"] = total.ToString(CultureInfo.InvariantCulture);
-        var verdict = new SafetyVerdict(StageName, SafetyAction.Rewrite, RedactedCode, null, evidenceCounts);
-        return InputGuardResult.Rewrite(verdict, rewritten);
+            vault ??= PiiVault.For(request, _reversible ? PiiVault.ItemKey : PiiVault.NumberingOnlyKey);
+            return PartRedaction.Rewritten(Apply(text, entities, vault, tally));
+        }, cancellationToken);
     }
 
     private PiiOperator OperatorFor(string entityType) =>
         _operators.TryGetValue(entityType, out var op) ? op : _defaultOperator;
 
-    private string Apply(string text, IReadOnlyList<PiiEntity> entities, PiiVault vault, SortedDictionary<string, int> counts)
+    private string Apply(string text, IReadOnlyList<PiiEntity> entities, PiiVault vault, RedactionTally tally)
     {
         var builder = new StringBuilder(text.Length + 16 * entities.Count);
         var copied = 0;
@@ -173,7 +129,7 @@ public sealed class PiiRedactionGuard : IInputGuard
                     break;
             }
 
-            counts[entity.EntityType] = counts.TryGetValue(entity.EntityType, out var n) ? n + 1 : 1;
+            tally.Add(entity.EntityType);
             copied = entity.End;
         }
 

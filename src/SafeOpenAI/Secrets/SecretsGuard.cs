@@ -57,79 +57,36 @@ public sealed class SecretsGuard : IInputGuard
 
     private InputGuardResult Inspect(SafetyRequest request, CancellationToken cancellationToken)
     {
-        SafetyMessage[]? rewritten = null;
-        SortedDictionary<string, int>? counts = null;
         var number = 0;
-        for (var m = 0; m < request.Messages.Count; m++)
+        return UserTextRedaction.Apply(request, _includeTools, StageName, RedactedCode, (text, tally) =>
         {
-            var message = request.Messages[m];
-            if (message.Role != MessageRole.User && !(_includeTools && message.Role == MessageRole.Tool))
+            var findings = _detector.Detect(text);
+            if (findings.Count == 0)
             {
-                continue;
+                return PartRedaction.Unchanged;
             }
 
-            MessagePart[]? parts = null;
-            for (var p = 0; p < message.Parts.Count; p++)
+            foreach (var finding in findings)
             {
-                var part = message.Parts[p];
-                if (part.Kind != MessagePartKind.Text || string.IsNullOrEmpty(part.Text))
+                if ((_actions.TryGetValue(finding.Kind, out var action) ? action : _defaultAction) == SecretAction.Block)
                 {
-                    continue;
+                    var evidence = new Dictionary<string, string>(StringComparer.Ordinal) { ["kind"] = finding.Kind };
+                    return PartRedaction.Blocked(SafetyVerdict.Block(StageName, BlockedCodePrefix + finding.Kind, BlockedMessage, evidence));
                 }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                var findings = _detector.Detect(part.Text);
-                if (findings.Count == 0)
-                {
-                    continue;
-                }
-
-                foreach (var finding in findings)
-                {
-                    if ((_actions.TryGetValue(finding.Kind, out var action) ? action : _defaultAction) == SecretAction.Block)
-                    {
-                        var evidence = new Dictionary<string, string>(StringComparer.Ordinal) { ["kind"] = finding.Kind };
-                        return InputGuardResult.FromVerdict(SafetyVerdict.Block(StageName, BlockedCodePrefix + finding.Kind, BlockedMessage, evidence));
-                    }
-                }
-
-                counts ??= new SortedDictionary<string, int>(StringComparer.Ordinal);
-                var builder = new StringBuilder(part.Text.Length);
-                var copied = 0;
-                foreach (var finding in findings)
-                {
-                    builder.Append(part.Text, copied, finding.Start - copied)
-                        .Append("<SECRET_").Append((++number).ToString(CultureInfo.InvariantCulture)).Append('>');
-                    copied = finding.End;
-                    counts[finding.Kind] = counts.TryGetValue(finding.Kind, out var n) ? n + 1 : 1;
-                }
-
-                builder.Append(part.Text, copied, part.Text.Length - copied);
-                parts ??= [.. message.Parts];
-                parts[p] = MessagePart.FromText(builder.ToString());
             }
 
-            if (parts is not null)
+            var builder = new StringBuilder(text.Length);
+            var copied = 0;
+            foreach (var finding in findings)
             {
-                rewritten ??= [.. request.Messages];
-                rewritten[m] = message.WithParts(parts);
+                builder.Append(text, copied, finding.Start - copied)
+                    .Append("<SECRET_").Append((++number).ToString(CultureInfo.InvariantCulture)).Append('>');
+                copied = finding.End;
+                tally.Add(finding.Kind);
             }
-        }
 
-        if (rewritten is null || counts is null)
-        {
-            return InputGuardResult.Allow(StageName);
-        }
-
-        var evidenceCounts = new Dictionary<string, string>(counts.Count + 1, StringComparer.Ordinal);
-        var total = 0;
-        foreach (var (kind, count) in counts)
-        {
-            evidenceCounts[kind] = count.ToString(CultureInfo.InvariantCulture);
-            total += count;
-        }
-
-        evidenceCounts["total"] = total.ToString(CultureInfo.InvariantCulture);
-        return InputGuardResult.Rewrite(new SafetyVerdict(StageName, SafetyAction.Rewrite, RedactedCode, null, evidenceCounts), rewritten);
+            builder.Append(text, copied, text.Length - copied);
+            return PartRedaction.Rewritten(builder.ToString());
+        }, cancellationToken);
     }
 }
