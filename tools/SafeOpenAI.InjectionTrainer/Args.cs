@@ -17,13 +17,19 @@ internal sealed class Args
 
     public double LearningRate { get; private set; } = 0.5;
 
-    public double L2 { get; private set; } = 1e-6;
+    public double L2 { get; private set; } = 1e-4;
 
     public double TargetFpr { get; private set; }
 
     public int SyntheticDirect { get; private set; } = 400;
 
     public int DocumentsPerAttack { get; private set; } = 4;
+
+    public int GrammarPerFamily { get; private set; } = 120;
+
+    public double GeneratedWeight { get; private set; } = 3.0;
+
+    public double L2Signals { get; private set; } = 1e-6;
 
     public static Args Parse(string[] args)
     {
@@ -43,6 +49,9 @@ internal sealed class Args
                 case "--target-fpr": a.TargetFpr = double.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--synthetic": a.SyntheticDirect = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--docs-per-attack": a.DocumentsPerAttack = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--grammar": a.GrammarPerFamily = int.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--generated-weight": a.GeneratedWeight = double.Parse(v, CultureInfo.InvariantCulture); break;
+                case "--l2-signals": a.L2Signals = double.Parse(v, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
         }

@@ -3,7 +3,7 @@ namespace SafeOpenAI.InjectionTrainer;
 /// <summary>A sparse feature row: hashed buckets with values, and the signal bits.</summary>
 internal sealed record Sparse(int[] Index, float[] Value, int Bits);
 
-internal sealed record TrainConfig(int Epochs, double LearningRate, double L2);
+internal sealed record TrainConfig(int Epochs, double LearningRate, double L2, double L2Signals);
 
 /// <summary>L2-regularised logistic regression trained with AdaGrad SGD (Duchi et al. 2011), classes weighted to balance.</summary>
 internal sealed class Logistic
@@ -12,15 +12,16 @@ internal sealed class Logistic
     private readonly double[] _v = new double[InjectionSignals.Count];
     private double _b;
 
-    public static Logistic Train(Sparse[] x, int[] y, int[] rows, TrainConfig config, int seed)
+    public static Logistic Train(Sparse[] x, int[] y, double[] weight, int[] rows, TrainConfig config, int seed)
     {
         var m = new Logistic();
         var gw = new double[InjectionFeatures.Buckets];
         var gv = new double[InjectionSignals.Count];
         var gb = 0.0;
-        var positives = rows.Count(i => y[i] == 1);
-        var wPos = rows.Length / (2.0 * Math.Max(1, positives));
-        var wNeg = rows.Length / (2.0 * Math.Max(1, rows.Length - positives));
+        var positives = rows.Where(i => y[i] == 1).Sum(i => weight[i]);
+        var total = rows.Sum(i => weight[i]);
+        var wPos = total / (2.0 * Math.Max(1e-9, positives));
+        var wNeg = total / (2.0 * Math.Max(1e-9, total - positives));
         var random = new Random(seed);
         var order = rows.ToArray();
         for (var epoch = 0; epoch < config.Epochs; epoch++)
@@ -29,7 +30,7 @@ internal sealed class Logistic
             foreach (var i in order)
             {
                 var p = m.Predict(x[i]);
-                var g = (p - y[i]) * (y[i] == 1 ? wPos : wNeg);
+                var g = (p - y[i]) * (y[i] == 1 ? wPos : wNeg) * weight[i];
                 var row = x[i];
                 for (var k = 0; k < row.Index.Length; k++)
                 {
@@ -43,7 +44,7 @@ internal sealed class Logistic
                 {
                     if ((row.Bits & (1 << s)) != 0)
                     {
-                        var grad = g + (config.L2 * m._v[s]);
+                        var grad = g + (config.L2Signals * m._v[s]);
                         gv[s] += grad * grad;
                         m._v[s] -= config.LearningRate * grad / (Math.Sqrt(gv[s]) + 1e-8);
                     }

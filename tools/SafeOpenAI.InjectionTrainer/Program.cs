@@ -26,11 +26,17 @@ foreach (var line in File.ReadLines(Path.Combine(options.DataDirectory, "indirec
 
 rows.AddRange(Synthetic.DirectRows(random, options.SyntheticDirect));
 rows.AddRange(Synthetic.DocumentRows(random, attacks, options.DocumentsPerAttack));
+rows.AddRange(Grammar.Rows(random, options.GrammarPerFamily));
 Console.WriteLine($"rows: {rows.Count} (attacks {rows.Count(r => r.Label == 1)}, benign {rows.Count(r => r.Label == 0)}; document {rows.Count(r => r.Mode == PromptInjectionMode.Document)})");
 
 var features = rows.Select(Featurize).ToArray();
 var labels = rows.Select(r => r.Label).ToArray();
-var config = new TrainConfig(options.Epochs, options.LearningRate, options.L2);
+var config = new TrainConfig(options.Epochs, options.LearningRate, options.L2, options.L2Signals);
+
+// Row weights: the generated prompt rows together weigh --generated-weight times the dev file's prompt rows.
+var devCount = rows.Count(r => IsDev(r));
+var generatedCount = rows.Count(r => r.Mode == PromptInjectionMode.Prompt && !IsDev(r));
+var weights = rows.Select(r => IsDev(r) || r.Mode == PromptInjectionMode.Document ? 1.0 : options.GeneratedWeight * devCount / Math.Max(1, generatedCount)).ToArray();
 
 // Cross-validation 1: leave one source family out (every prompt source, each synthetic set, each BIPIA attack category and document kind).
 var groups = rows.Select(r => r.Group).Distinct(StringComparer.Ordinal).OrderBy(g => g, StringComparer.Ordinal).ToArray();
@@ -38,7 +44,7 @@ var groupOof = new double[rows.Count];
 foreach (var group in groups)
 {
     var train = Enumerable.Range(0, rows.Count).Where(i => rows[i].Group != group).ToArray();
-    var model = Logistic.Train(features, labels, train, config, options.Seed);
+    var model = Logistic.Train(features, labels, weights, train, config, options.Seed);
     foreach (var i in Enumerable.Range(0, rows.Count).Where(i => rows[i].Group == group))
     {
         groupOof[i] = model.Predict(features[i]);
@@ -58,33 +64,34 @@ var foldOof = new double[rows.Count];
 for (var f = 0; f < options.Folds; f++)
 {
     var train = Enumerable.Range(0, rows.Count).Where(i => foldOf[i] != f).ToArray();
-    var model = Logistic.Train(features, labels, train, config, options.Seed);
+    var model = Logistic.Train(features, labels, weights, train, config, options.Seed);
     foreach (var i in Enumerable.Range(0, rows.Count).Where(i => foldOf[i] == f))
     {
         foldOof[i] = model.Predict(features[i]);
     }
 }
 
-// Thresholds, per mode, on the stratified out-of-fold scores: the one that maximises balanced accuracy (Youden's J),
+// Thresholds, per mode, on the leave-one-source-out out-of-fold scores (the stricter estimate): the one that maximises balanced accuracy (Youden's J),
 // or with --target-fpr F the lowest whose false-positive rate is at most F.
 var thresholds = new Dictionary<PromptInjectionMode, double>();
 foreach (var mode in new[] { PromptInjectionMode.Prompt, PromptInjectionMode.Document })
 {
     var idx = Enumerable.Range(0, rows.Count).Where(i => rows[i].Mode == mode).ToArray();
-    var modeScores = idx.Select(i => foldOof[i]).ToArray();
+    var modeScores = idx.Select(i => groupOof[i]).ToArray();
     var modeLabels = idx.Select(i => labels[i]).ToArray();
     thresholds[mode] = options.TargetFpr > 0 ? Metrics.ThresholdForFpr(modeScores, modeLabels, options.TargetFpr) : Metrics.ThresholdYouden(modeScores, modeLabels);
 }
 
-Console.WriteLine($"thresholds (stratified {options.Folds}-fold OOF, {(options.TargetFpr > 0 ? $"FPR <= {options.TargetFpr:P1}" : "max balanced accuracy")}): prompt {thresholds[PromptInjectionMode.Prompt]:F3}, document {thresholds[PromptInjectionMode.Document]:F3}");
+Console.WriteLine($"thresholds (leave-one-source-out OOF, {(options.TargetFpr > 0 ? $"FPR <= {options.TargetFpr:P1}" : "max balanced accuracy")}): prompt {thresholds[PromptInjectionMode.Prompt]:F3}, document {thresholds[PromptInjectionMode.Document]:F3}");
 foreach (var (name, oof) in new[] { ("stratified 5-fold", foldOof), ("leave-one-source-out", groupOof) })
 {
     Console.WriteLine($"\n## {name}");
     Console.WriteLine("| subset | n | TPR | FPR | precision | F1 | balanced acc. | AUC |\n|---|---|---|---|---|---|---|---|");
     foreach (var (subset, filter) in new (string, Func<Row, bool>)[]
     {
-        ("prompts_dev.jsonl rows", r => !r.Group.StartsWith("synthetic", StringComparison.Ordinal) && r.Mode == PromptInjectionMode.Prompt),
+        ("prompts_dev.jsonl rows", IsDev),
         ("synthetic direct + benign", r => r.Group.StartsWith("synthetic", StringComparison.Ordinal)),
+        ("generated grammar families", r => r.Group.StartsWith("gen_", StringComparison.Ordinal)),
         ("documents (BIPIA attacks)", r => r.Mode == PromptInjectionMode.Document),
     })
     {
@@ -106,7 +113,7 @@ foreach (var (name, oof) in new[] { ("stratified 5-fold", foldOof), ("leave-one-
     }
 }
 
-var final = Logistic.Train(features, labels, Enumerable.Range(0, rows.Count).ToArray(), config, options.Seed);
+var final = Logistic.Train(features, labels, weights, Enumerable.Range(0, rows.Count).ToArray(), config, options.Seed);
 var quantised = final.Quantise((float)thresholds[PromptInjectionMode.Prompt], (float)thresholds[PromptInjectionMode.Document]);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
 using (var file = File.Create(options.Output))
@@ -117,6 +124,8 @@ using (var file = File.Create(options.Output))
 Console.WriteLine($"\nwrote {options.Output}: {new FileInfo(options.Output).Length / 1024.0:F0} KB; nonzero buckets {quantised.Weights.Count(w => w != 0)}");
 Console.WriteLine("signal weights: " + string.Join(", ", InjectionSignals.AllNames.Select((n, i) => $"{n} {quantised.SignalWeights[i].ToString("F2", CultureInfo.InvariantCulture)}")));
 return 0;
+
+static bool IsDev(Row r) => r.Mode == PromptInjectionMode.Prompt && !r.Group.StartsWith("synthetic", StringComparison.Ordinal) && !r.Group.StartsWith("gen_", StringComparison.Ordinal);
 
 static string SourceFamily(string source)
 {

@@ -3,7 +3,7 @@ namespace SafeOpenAI;
 /// <summary>
 /// The hashed n-gram features of the prompt-injection model (the "hashing trick" of
 /// Weinberger et al. 2009, "Feature Hashing for Large Scale Multitask Learning"): character
-/// 3-, 4- and 5-grams and word 1- and 2-grams of normalised text, each hashed (FNV-1a, then a
+/// 3- and 4-grams and word 1- and 2-grams of normalised text, each hashed (FNV-1a, then a
 /// multiplicative mix) into one of 2^<see cref="Bits"/> buckets. Each occurrence counts
 /// 1/√n, n being the number of n-grams of its kind in the window, so long and short windows
 /// weigh alike. The trainer and the runtime share this code, so features match exactly.
@@ -40,7 +40,7 @@ internal static class InjectionFeatures
     public static void Extract<TSink>(ReadOnlySpan<char> text, ref TSink sink)
         where TSink : struct, ISink
     {
-        // Character 3- to 5-grams.
+        // Character 3- and 4-grams (5-grams identified sources more than attacks: leave-one-source-out accuracy rose without them).
         for (var i = 0; i + 3 <= text.Length; i++)
         {
             var h = FnvOffset;
@@ -52,11 +52,6 @@ internal static class InjectionFeatures
             {
                 h = (h ^ text[i + 3]) * FnvPrime;
                 sink.Char(Bucket(h, 4));
-                if (i + 5 <= text.Length)
-                {
-                    h = (h ^ text[i + 4]) * FnvPrime;
-                    sink.Char(Bucket(h, 5));
-                }
             }
         }
 

@@ -17,14 +17,14 @@ internal static class InjectionSignals
 
     private static readonly Signal[] s_signals =
     [
-        new("instruction_override", ["ignor", "disregard", "forget", "overrid", "skip", "set aside", "discard", "abandon", "bypass"],
-            @"\b(ignore|ignoring|disregard|forget|override|skip|set aside|discard|abandon|bypass)\b[^.\n]{0,40}\b(previous|prior|above|earlier|preceding|former|original|initial|all|any|your|the|these|those|system|developer|every)\b[^.\n]{0,30}\b(instructions?|prompts?|rules|directions|guidelines|constraints|context|commands?|programming|restrictions|polic(y|ies)|messages?|orders|guardrails|training|tasks?)\b"),
+        new("instruction_override", ["ignor", "disregard", "forget", "overrid", "skip", "set aside", "discard", "abandon", "bypass", "vergiss", "vergesst", "missacht", "olvida", "oublie", "negeer", "vergeet", "esque"],
+            @"\b(ignore|ignoring|disregard|forget|override|skip|set aside|discard|abandon|bypass)\b[^.\n]{0,40}\b(previous|prior|above|earlier|preceding|former|original|initial|all|any|your|the|these|those|system|developer|every)\b[^.\n]{0,30}\b(instructions?|prompts?|rules|directions|guidelines|constraints|context|commands?|programming|restrictions|polic(y|ies)|messages?|orders|guardrails|training|tasks?)\b|\b(ignorier\w*|vergiss|vergesst|missachte\w*|ignora\w*|olvida\w*|oublie\w*|ignorez|ignore (toutes|tous|les|tes|vos)|negeer|vergeet|esque[cç]a\w*)\b[^.\n]{0,40}\b(anweisungen|regeln|vorgaben|befehle|instrucciones|reglas|[oó]rdenes|instructions|consignes|r[eè]gles|istruzioni|regole|instru[cç][oõ]es|regras|instructies|regels)\b"),
         new("new_instructions", ["instruction", "from now on", "task", "you must now", "you will now", "directive", "instead", "stop being"],
             @"\b(new|updated|real|actual|secret|hidden|additional|important|urgent|revised)\s+(instructions?|task|directive|rules|system prompt|orders)\s*[:\-]|\bfrom now on,?\s+(you|your|act|respond|answer|reply|only|always)|\byou (must|will|shall) now\b|\bstop being\b|\binstead,?\s+(you|do|say|print|output|write|respond|reply|tell)\b|\byour (new|real|only|actual) (task|goal|job|purpose|instructions?) (is|are)\b"),
         new("persona_setup", ["you are", "you're", "act as", "pretend", "roleplay", "role-play", "role play", "simulat", "imagine", "behave", "mode", "character", "persona", "dan"],
             @"\b(you are|you're|act as|acting as|pretend (to be|you are|you're)|roleplay as|role-play as|play the role of|simulate|imagine you are|behave like|become|persona)\b[^.\n]{0,50}\b(dan|dude|stan|aim|jailbr[eo]ken|unfiltered|uncensored|unrestricted|amoral|immoral|unethical|evil|rogue|without (any )?(restrictions|filters|limits|rules|ethics|morals|boundaries)|no (restrictions|filters|limits|rules|ethics|morals|guidelines|boundaries)|developer mode|god mode|free from)\b|\b(do anything now|developer mode (enabled|output|is on)|dan mode|jailbreak mode|stay in character|break character|two (different )?responses|opposite mode|evil (confidant|mode|twin)|(no|without) (any )?moral(s| compass)|never refuses?)\b"),
-        new("prompt_extraction", ["prompt", "instruction", "above", "verbatim", "initial", "system", "rules", "configuration"],
-            @"\b(reveal|print|show|repeat|output|display|tell me|give me|write out|write down|leak|share|dump|spell out|recite|list|return|disclose|expose)\b[^.\n]{0,40}\b(your|the|initial|original|hidden|secret|system|above|previous|preceding|internal)\b[^.\n]{0,20}\b(system prompt|prompt|instructions|rules|guidelines|configuration|pre-?prompt|context|message|text)\b|\b(words|text|everything|all) (above|before) (this|here|that)\b|\bverbatim\b|\bwhat (is|are|was|were) your (system |initial |original |hidden )?(prompt|instructions|rules)\b"),
+        new("prompt_extraction", ["prompt", "instruction", "above", "verbatim", "initial", "system", "rules", "configuration", "anweisung"],
+            @"\b(reveal|print|show|repeat|output|display|tell me|give me|write out|write down|leak|share|dump|spell out|recite|list|return|disclose|expose)\b[^.\n]{0,40}\b(your|the|initial|original|hidden|secret|system|above|previous|preceding|internal)\b[^.\n]{0,20}\b(system prompt|prompt|instructions|rules|guidelines|configuration|pre-?prompt|context|message|text)\b|\b(words|text|everything|all) (above|before) (this|here|that)\b|\bverbatim\b|\b(zeig\w*|verrat\w*|gib|muestra\w*|revela\w*|dime|affiche\w*|r[ée]v[eè]le\w*|montre\w*|mostra\w*|rivela\w*)\b[^.\n]{0,30}\b(systemprompt|system-prompt|systemanweisungen|prompt del sistema|instrucciones (ocultas|del sistema|secretas)|prompt syst[eè]me|instructions cach[ée]es|prompt di sistema|prompt de sistema)\b|\bwhat (is|are|was|were) your (system |initial |original |hidden )?(prompt|instructions|rules)\b"),
         new("role_header", ["<|", "[inst", "[/inst", "<<sys", "system", "assistant", "developer", "admin", "root", "sudo", "</", "end of", "###"],
             @"<\|(im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[/?inst\]|<</?sys>>|</?(system|instructions?|im_start|admin)>|(^|\n)\W{0,4}(system|assistant|developer|admin|administrator|root|sudo)( message| prompt| instructions?| override| update| note| mode)?\W{0,3}\s*:|###\s*(system|instruction|response|assistant)\b|\bend of (the )?(document|email|context|input|data|user input|conversation)\b"),
         new("policy_evasion", ["ethic", "moral", "filter", "censor", "polic", "guideline", "safety", "guardrail", "restrict", "limitation", "rules"],
@@ -120,11 +120,18 @@ internal static class InjectionSignals
     private sealed class Signal(string name, string[] anchors, string pattern)
     {
         private readonly Regex _regex = new(pattern, Options);
+#if NET9_0_OR_GREATER
+        // One vectorised multi-string search (Teddy / Aho-Corasick) for all anchors instead of one scan per anchor.
+        private readonly System.Buffers.SearchValues<string> _anchors = System.Buffers.SearchValues.Create(anchors, StringComparison.Ordinal);
+#endif
 
         public string Name { get; } = name;
 
         public bool Matches(ReadOnlySpan<char> text)
         {
+#if NET9_0_OR_GREATER
+            return text.ContainsAny(_anchors) && _regex.IsMatch(text);
+#else
             foreach (var anchor in anchors)
             {
                 if (text.Contains(anchor, StringComparison.Ordinal))
@@ -134,6 +141,7 @@ internal static class InjectionSignals
             }
 
             return false;
+#endif
         }
     }
 }

@@ -49,6 +49,11 @@ public static class TextNormalizer
     private static readonly string[] s_rot13Markers =
         ["vtaber", "vafgehpgvba", "flfgrz", "cebzcg", "cerivbhf", "qvfertneq", "cergraq", "wnvyoernx", "ehyrf", "bhgchg"];
 
+#if NET9_0_OR_GREATER
+    private static readonly System.Buffers.SearchValues<string> s_rot13Search =
+        System.Buffers.SearchValues.Create([.. s_rot13Markers, "rot13", "rot-13"], StringComparison.Ordinal);
+#endif
+
     /// <summary>
     /// Applies NFKC, removes invisible and bidi-control characters, folds look-alike letters and
     /// collapses white space. Case, digits and encoded spans are kept.
@@ -232,7 +237,7 @@ public static class TextNormalizer
                 pendingNewLine = false;
             }
 
-            buffer.Append(lowerCase ? char.ToLowerInvariant(c) : c);
+            buffer.Append(!lowerCase ? c : c < 0x80 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c));
         }
     }
 
@@ -396,11 +401,15 @@ public static class TextNormalizer
     private static void DecodeRot13(ref CharBuffer buffer, int start, int depth, ref int budget, ref NormalizationStats stats)
     {
         var written = buffer.Written[start..];
+#if NET9_0_OR_GREATER
+        var found = written.ContainsAny(s_rot13Search);
+#else
         var found = written.Contains("rot13", StringComparison.Ordinal) || written.Contains("rot-13", StringComparison.Ordinal);
         for (var m = 0; !found && m < s_rot13Markers.Length; m++)
         {
             found = written.Contains(s_rot13Markers[m], StringComparison.Ordinal);
         }
+#endif
 
         if (!found)
         {
