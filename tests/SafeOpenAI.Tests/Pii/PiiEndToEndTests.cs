@@ -41,4 +41,23 @@ public class PiiEndToEndTests
         Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo("pii.blocked:US_SSN"));
         Assert.That(host.Endpoint.ChatRequests, Is.Empty);
     }
+
+    [Test]
+    public async Task A_streamed_answer_reaches_the_caller_with_the_placeholders_restored()
+    {
+        await using var host = await IntegrationHost.StartAsync(build: b => b.AddPiiRedaction());
+        using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streaming-user"));
+
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in host.Client.CompleteChatStreamingAsync(global::OpenAI.Chat.ChatMessage.CreateUserMessage("Email bob.smith@example.org about the launch.")))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        Assert.That(host.Endpoint.ChatRequests.Single().Body, Does.Not.Contain("bob.smith@example.org").And.Contain("<EMAIL_ADDRESS_1>"));
+        Assert.That(text.ToString(), Does.Contain("bob.smith@example.org").And.Not.Contain("<EMAIL_ADDRESS_1>"), "the offline model echoes the placeholder; the caller sees the value");
+    }
 }
