@@ -13,7 +13,7 @@ internal sealed class Tour(SafeChatClient client, ResultPrinter printer, TextWri
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await Step(
-            "A plain question: completes; the user id leaves the process only as a keyed safety_identifier",
+            "A plain question: completes; the user id leaves the process only as a hashed safety_identifier",
             Request("What are three tips for writing clear documentation?", "alice"),
             cancellationToken);
 
