@@ -8,36 +8,28 @@ namespace SafeOpenAI.Testing.Tests;
 
 /// <summary>Chat completions through the unmodified OpenAI SDK against the local endpoint.</summary>
 [TestFixture]
-public sealed class ChatCompletionTests
+public sealed class ChatCompletionTests : LocalEndpointFixture
 {
-    private LocalOpenAIEndpoint _endpoint = null!;
-
-    [SetUp]
-    public async Task StartAsync() => _endpoint = await LocalOpenAIEndpoint.StartAsync();
-
-    [TearDown]
-    public async Task StopAsync() => await _endpoint.DisposeAsync();
-
     [Test]
     public async Task BaseUri_is_loopback_v1_and_the_sdk_reaches_chat_completions()
     {
-        var client = new ChatClient("gpt-4o-mini", new ApiKeyCredential("any"), new OpenAIClientOptions { Endpoint = _endpoint.BaseUri });
+        var client = new ChatClient("gpt-4o-mini", new ApiKeyCredential("any"), new OpenAIClientOptions { Endpoint = Endpoint.BaseUri });
 
         await client.CompleteChatAsync([new UserChatMessage("ping")]);
 
         Assert.Multiple(() =>
         {
-            Assert.That(_endpoint.BaseUri.Host, Is.EqualTo("127.0.0.1"));
-            Assert.That(_endpoint.BaseUri.AbsolutePath, Is.EqualTo("/v1/"));
-            Assert.That(_endpoint.Requests.Single().Path, Is.EqualTo("/v1/chat/completions"));
-            Assert.That(_endpoint.Requests.Single().Method, Is.EqualTo("POST"));
+            Assert.That(Endpoint.BaseUri.Host, Is.EqualTo("127.0.0.1"));
+            Assert.That(Endpoint.BaseUri.AbsolutePath, Is.EqualTo("/v1/"));
+            Assert.That(Endpoint.Requests.Single().Path, Is.EqualTo("/v1/chat/completions"));
+            Assert.That(Endpoint.Requests.Single().Method, Is.EqualTo("POST"));
         });
     }
 
     [Test]
     public async Task Offline_model_describes_what_it_received()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
 
         ChatCompletion completion = await client.CompleteChatAsync(
             [new SystemChatMessage("You are terse."), new UserChatMessage("What is the capital of France?")]);
@@ -61,7 +53,7 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Offline_model_truncates_a_long_user_message_it_echoes()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage(new string('x', 2000))]);
 
@@ -72,9 +64,9 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Scripted_text_and_usage_are_returned_in_order_then_the_offline_model_answers()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Text("first").WithUsage(100, 20, cachedTokens: 40, reasoningTokens: 5));
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Text("second"));
-        var client = _endpoint.CreateChatClient();
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("first").WithUsage(100, 20, cachedTokens: 40, reasoningTokens: 5));
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("second"));
+        var client = Endpoint.CreateChatClient();
 
         ChatCompletion first = await client.CompleteChatAsync([new UserChatMessage("a")]);
         ChatCompletion second = await client.CompleteChatAsync([new UserChatMessage("b")]);
@@ -89,14 +81,14 @@ public sealed class ChatCompletionTests
             Assert.That(first.Usage.OutputTokenDetails.ReasoningTokenCount, Is.EqualTo(5));
             Assert.That(second.Content[0].Text, Is.EqualTo("second"));
             Assert.That(third.Content[0].Text, Does.StartWith(OfflineChatModel.Marker));
-            Assert.That(_endpoint.Chat.Pending, Is.Zero);
+            Assert.That(Endpoint.Chat.Pending, Is.Zero);
         });
     }
 
     [Test]
     public async Task Streaming_sends_role_content_deltas_finish_reason_and_usage()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
         var text = new StringBuilder();
         var updates = new List<StreamingChatCompletionUpdate>();
 
@@ -122,7 +114,7 @@ public sealed class ChatCompletionTests
             Assert.That(usage.InputTokenCount, Is.GreaterThan(0));
         });
 
-        var body = _endpoint.ChatRequests.Single().Json!.Value;
+        var body = Endpoint.ChatRequests.Single().Json!.Value;
         Assert.That(body.GetProperty("stream").GetBoolean(), Is.True);
         Assert.That(body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean(), Is.True);
     }
@@ -130,7 +122,7 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Max_output_tokens_cut_the_answer_with_finish_reason_length()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 5 };
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Write a long essay.")], options);
@@ -140,15 +132,15 @@ public sealed class ChatCompletionTests
             Assert.That(completion.FinishReason, Is.EqualTo(ChatFinishReason.Length));
             Assert.That(completion.Usage.OutputTokenCount, Is.EqualTo(5));
             Assert.That(completion.Content[0].Text, Has.Length.EqualTo(20));
-            Assert.That(_endpoint.ChatRequests.Single().Json!.Value.GetProperty("max_completion_tokens").GetInt32(), Is.EqualTo(5));
+            Assert.That(Endpoint.ChatRequests.Single().Json!.Value.GetProperty("max_completion_tokens").GetInt32(), Is.EqualTo(5));
         });
     }
 
     [Test]
     public async Task Max_output_tokens_cut_a_stream_with_finish_reason_length()
     {
-        var client = _endpoint.CreateChatClient();
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Text(new string('a', 400)));
+        var client = Endpoint.CreateChatClient();
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Text(new string('a', 400)));
         var text = new StringBuilder();
         ChatFinishReason? finish = null;
 
@@ -168,7 +160,7 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Image_content_part_is_accepted_and_counted()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
         var message = new UserChatMessage(
             ChatMessageContentPart.CreateTextPart("What is in this picture?"),
             ChatMessageContentPart.CreateImagePart(new Uri("https://example.com/cat.png")),
@@ -178,7 +170,7 @@ public sealed class ChatCompletionTests
 
         Assert.That(completion.Content[0].Text, Does.Contain("images: 2"));
         Assert.That(completion.Content[0].Text, Does.Contain("What is in this picture?"));
-        var parts = _endpoint.ChatRequests.Single().Json!.Value.GetProperty("messages")[0].GetProperty("content");
+        var parts = Endpoint.ChatRequests.Single().Json!.Value.GetProperty("messages")[0].GetProperty("content");
         Assert.That(parts.EnumerateArray().Select(p => p.GetProperty("type").GetString()), Is.EqualTo(new[] { "text", "image_url", "image_url" }));
         Assert.That(parts[2].GetProperty("image_url").GetProperty("url").GetString(), Does.StartWith("data:image/png;base64,"));
     }
@@ -186,7 +178,7 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task All_roles_are_accepted_and_listed()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
         var toolCall = ChatToolCall.CreateFunctionToolCall("call_1", "lookup", BinaryData.FromString("{\"q\":\"x\"}"));
 
         ChatCompletion completion = await client.CompleteChatAsync(
@@ -208,7 +200,7 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Safety_identifier_is_reported_when_sent()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
         var options = new ChatCompletionOptions();
 #pragma warning disable SCME0001 // JSON patch of the request body is experimental in System.ClientModel; used only to send safety_identifier.
         options.Patch.Set("$.safety_identifier"u8, "hashed-user-1");
@@ -217,26 +209,26 @@ public sealed class ChatCompletionTests
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("hi")], options);
 
         Assert.That(completion.Content[0].Text, Does.Contain("safety_identifier: set"));
-        Assert.That(_endpoint.ChatRequests.Single().GetString("safety_identifier"), Is.EqualTo("hashed-user-1"));
+        Assert.That(Endpoint.ChatRequests.Single().GetString("safety_identifier"), Is.EqualTo("hashed-user-1"));
     }
 
     [Test]
     public void Scripted_500_surfaces_as_ClientResultException_after_the_sdk_retries()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Error(500), count: 4);
-        var client = _endpoint.CreateChatClient();
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Error(500), count: 4);
+        var client = Endpoint.CreateChatClient();
 
         var ex = Assert.ThrowsAsync<ClientResultException>(async () => await client.CompleteChatAsync([new UserChatMessage("hi")]));
 
         Assert.That(ex!.Status, Is.EqualTo(500));
-        Assert.That(_endpoint.ChatRequests, Has.Count.EqualTo(4), "the SDK sends the request once and retries it three times");
+        Assert.That(Endpoint.ChatRequests, Has.Count.EqualTo(4), "the SDK sends the request once and retries it three times");
     }
 
     [Test]
     public void Scripted_429_surfaces_at_once_when_retries_are_off()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Error(429, retryAfter: TimeSpan.FromSeconds(1)));
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Error(429, retryAfter: TimeSpan.FromSeconds(1)));
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
 
         var ex = Assert.ThrowsAsync<ClientResultException>(async () => await client.CompleteChatAsync([new UserChatMessage("hi")]));
 
@@ -245,27 +237,27 @@ public sealed class ChatCompletionTests
             Assert.That(ex!.Status, Is.EqualTo(429));
             Assert.That(ex.Message, Does.Contain("rate_limit_exceeded").Or.Contain("Rate limit"));
             Assert.That(ex.GetRawResponse()!.Headers.TryGetValue("retry-after", out var retryAfter), Is.True);
-            Assert.That(_endpoint.ChatRequests, Has.Count.EqualTo(1));
+            Assert.That(Endpoint.ChatRequests, Has.Count.EqualTo(1));
         });
     }
 
     [Test]
     public async Task A_retried_error_is_invisible_when_the_retry_succeeds()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Error(503));
-        var client = _endpoint.CreateChatClient();
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Error(503));
+        var client = Endpoint.CreateChatClient();
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("hi")]);
 
         Assert.That(completion.Content[0].Text, Does.StartWith(OfflineChatModel.Marker));
-        Assert.That(_endpoint.ChatRequests, Has.Count.EqualTo(2));
+        Assert.That(Endpoint.ChatRequests, Has.Count.EqualTo(2));
     }
 
     [Test]
     public void Delayed_response_is_cancelled_by_the_caller()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromMinutes(5), ScriptedChatResponse.Text("too late")));
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromMinutes(5), ScriptedChatResponse.Text("too late")));
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
         using var cts = new CancellationTokenSource();
 
         var call = client.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: cts.Token);
@@ -277,8 +269,8 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Delayed_response_arrives_after_the_delay()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromMilliseconds(100), ScriptedChatResponse.Text("later")));
-        var client = _endpoint.CreateChatClient();
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromMilliseconds(100), ScriptedChatResponse.Text("later")));
+        var client = Endpoint.CreateChatClient();
 
         ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("hi")]);
 
@@ -288,8 +280,8 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Broken_stream_throws_while_enumerating_after_the_first_chunks()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 3, content: "abcdefghijklmnopqrstuvwxyz0123456789"));
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 3, content: "abcdefghijklmnopqrstuvwxyz0123456789"));
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
         var received = new StringBuilder();
 
         Exception? caught = null;
@@ -316,8 +308,8 @@ public sealed class ChatCompletionTests
     [Test]
     public void Broken_non_streaming_response_throws()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 0));
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 0));
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
 
         Assert.That(async () => await client.CompleteChatAsync([new UserChatMessage("hi")]), Throws.Exception);
     }
@@ -325,8 +317,8 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Never_ending_stream_runs_until_the_caller_cancels()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.NeverEndingStream());
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.NeverEndingStream());
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
         using var cts = new CancellationTokenSource();
         var updates = 0;
 
@@ -353,8 +345,8 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Dispose_ends_a_never_ending_stream()
     {
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.NeverEndingStream());
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.NeverEndingStream());
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
         var updates = 0;
 
         var consume = Task.Run(async () =>
@@ -363,7 +355,7 @@ public sealed class ChatCompletionTests
             {
                 if (++updates == 3)
                 {
-                    await _endpoint.DisposeAsync();
+                    await Endpoint.DisposeAsync();
                 }
             }
         });
@@ -375,11 +367,11 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Requests_are_recorded_without_the_authorization_value()
     {
-        var client = new ChatClient("gpt-4.1", new ApiKeyCredential("sk-secret-value-123"), _endpoint.CreateClientOptions());
+        var client = new ChatClient("gpt-4.1", new ApiKeyCredential("sk-secret-value-123"), Endpoint.CreateClientOptions());
 
         await client.CompleteChatAsync([new SystemChatMessage("be nice"), new UserChatMessage("recorded text 42")], new ChatCompletionOptions { Temperature = 0.5f });
 
-        var recorded = _endpoint.Requests.Single();
+        var recorded = Endpoint.Requests.Single();
         Assert.Multiple(() =>
         {
             Assert.That(recorded.IsChatCompletion, Is.True);
@@ -393,12 +385,12 @@ public sealed class ChatCompletionTests
             Assert.That(recorded.Body, Does.Not.Contain("sk-secret-value-123"));
             Assert.That(recorded.Headers["Content-Type"], Does.Contain("application/json"));
             Assert.That(recorded.Timestamp, Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5)));
-            Assert.That(_endpoint.ModerationRequests, Is.Empty);
+            Assert.That(Endpoint.ModerationRequests, Is.Empty);
         });
 
-        _endpoint.Clear();
-        Assert.That(_endpoint.Requests, Is.Empty);
-        Assert.That(_endpoint.TotalRequests, Is.EqualTo(1));
+        Endpoint.Clear();
+        Assert.That(Endpoint.Requests, Is.Empty);
+        Assert.That(Endpoint.TotalRequests, Is.EqualTo(1));
     }
 
     [Test]
@@ -419,9 +411,9 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Persistent_handler_answers_when_the_queue_is_empty()
     {
-        _endpoint.Chat.Handler = request => request.Body.Contains("fail", StringComparison.Ordinal) ? ScriptedChatResponse.Error(400) : null;
-        _endpoint.Chat.Enqueue(ScriptedChatResponse.Text("queued first"));
-        var client = _endpoint.CreateChatClient(maxRetries: 0);
+        Endpoint.Chat.Handler = request => request.Body.Contains("fail", StringComparison.Ordinal) ? ScriptedChatResponse.Error(400) : null;
+        Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("queued first"));
+        var client = Endpoint.CreateChatClient(maxRetries: 0);
 
         ChatCompletion queued = await client.CompleteChatAsync([new UserChatMessage("fail")]);
         ChatCompletion offline = await client.CompleteChatAsync([new UserChatMessage("ok")]);
@@ -438,7 +430,7 @@ public sealed class ChatCompletionTests
         using var http = new HttpClient();
         using var content = new StringContent("{not json", Encoding.UTF8, "application/json");
 
-        using var response = await http.PostAsync(new Uri(_endpoint.BaseUri, "chat/completions"), content);
+        using var response = await http.PostAsync(new Uri(Endpoint.BaseUri, "chat/completions"), content);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.That((int)response.StatusCode, Is.EqualTo(400));
@@ -451,7 +443,7 @@ public sealed class ChatCompletionTests
     {
         using var http = new HttpClient();
 
-        using var response = await http.GetAsync(new Uri(_endpoint.BaseUri, "models"));
+        using var response = await http.GetAsync(new Uri(Endpoint.BaseUri, "models"));
 
         Assert.That((int)response.StatusCode, Is.EqualTo(404));
     }
@@ -459,7 +451,7 @@ public sealed class ChatCompletionTests
     [Test]
     public async Task Two_hundred_concurrent_calls_are_all_answered()
     {
-        var client = _endpoint.CreateChatClient();
+        var client = Endpoint.CreateChatClient();
         const int calls = 200;
 
         var results = await Task.WhenAll(Enumerable.Range(0, calls).Select(async i =>
@@ -483,7 +475,7 @@ public sealed class ChatCompletionTests
         }));
 
         Assert.That(results.Select((text, i) => text.Contains($"\"caller {i}\"", StringComparison.Ordinal)), Is.All.True);
-        Assert.That(_endpoint.ChatRequests, Has.Count.EqualTo(calls));
-        Assert.That(_endpoint.ChatRequests.Select(r => r.Sequence).Distinct().Count(), Is.EqualTo(calls));
+        Assert.That(Endpoint.ChatRequests, Has.Count.EqualTo(calls));
+        Assert.That(Endpoint.ChatRequests.Select(r => r.Sequence).Distinct().Count(), Is.EqualTo(calls));
     }
 }

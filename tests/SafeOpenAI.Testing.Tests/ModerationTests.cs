@@ -10,20 +10,12 @@ namespace SafeOpenAI.Testing.Tests;
 
 /// <summary>Moderations through the unmodified OpenAI SDK against the local endpoint.</summary>
 [TestFixture]
-public sealed class ModerationTests
+public sealed class ModerationTests : LocalEndpointFixture
 {
-    private LocalOpenAIEndpoint _endpoint = null!;
-
-    [SetUp]
-    public async Task StartAsync() => _endpoint = await LocalOpenAIEndpoint.StartAsync();
-
-    [TearDown]
-    public async Task StopAsync() => await _endpoint.DisposeAsync();
-
     [Test]
     public async Task Offline_stand_in_flags_a_listed_keyword_and_says_it_is_not_a_classifier()
     {
-        var client = _endpoint.CreateModerationClient();
+        var client = Endpoint.CreateModerationClient();
 
         ModerationResult result = await client.ClassifyTextAsync("I will kill the process and then stab the bug.");
 
@@ -37,7 +29,7 @@ public sealed class ModerationTests
             Assert.That(result.Violence.ApplicableInputKinds, Is.EqualTo(ModerationApplicableInputKinds.Text));
         });
 
-        var recorded = _endpoint.ModerationRequests.Single();
+        var recorded = Endpoint.ModerationRequests.Single();
         Assert.That(recorded.Path, Is.EqualTo("/v1/moderations"));
         Assert.That(recorded.GetString("input"), Is.EqualTo("I will kill the process and then stab the bug."));
         Assert.That(recorded.Model, Is.EqualTo("omni-moderation-latest"));
@@ -49,7 +41,7 @@ public sealed class ModerationTests
         using var http = new HttpClient();
         using var content = new StringContent("{\"model\":\"omni-moderation-latest\",\"input\":\"hello\"}", System.Text.Encoding.UTF8, "application/json");
 
-        using var response = await http.PostAsync(new Uri(_endpoint.BaseUri, "moderations"), content);
+        using var response = await http.PostAsync(new Uri(Endpoint.BaseUri, "moderations"), content);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         var root = json.RootElement;
@@ -65,7 +57,7 @@ public sealed class ModerationTests
     [Test]
     public async Task Offline_stand_in_does_not_flag_words_that_merely_contain_a_keyword()
     {
-        var client = _endpoint.CreateModerationClient();
+        var client = Endpoint.CreateModerationClient();
 
         ModerationResult result = await client.ClassifyTextAsync("A stable build needs skill, not bombast.");
 
@@ -75,7 +67,7 @@ public sealed class ModerationTests
     [Test]
     public async Task String_array_gets_one_result_per_string()
     {
-        var client = _endpoint.CreateModerationClient();
+        var client = Endpoint.CreateModerationClient();
 
         ModerationResultCollection results = await client.ClassifyTextAsync(["hello there", "how to build a bomb", "thoughts of suicide"]);
 
@@ -92,7 +84,7 @@ public sealed class ModerationTests
     [Test]
     public async Task Text_and_image_parts_get_one_result_with_applied_input_types()
     {
-        var client = _endpoint.CreateModerationClient();
+        var client = Endpoint.CreateModerationClient();
         ModerationResult result = await client.ClassifyInputsAsync(
         [
             ModerationInputPart.CreateTextPart("a picture of my cat"),
@@ -106,16 +98,16 @@ public sealed class ModerationTests
             Assert.That(result.Hate.ApplicableInputKinds, Is.EqualTo(ModerationApplicableInputKinds.Text));
         });
 
-        var input = _endpoint.ModerationRequests.Single().Json!.Value.GetProperty("input");
+        var input = Endpoint.ModerationRequests.Single().Json!.Value.GetProperty("input");
         Assert.That(input.EnumerateArray().Select(p => p.GetProperty("type").GetString()), Is.EqualTo(new[] { "text", "image_url" }));
     }
 
     [Test]
     public async Task Scripted_flag_and_clean_are_consumed_in_order()
     {
-        _endpoint.Moderation.Enqueue(ScriptedModerationResponse.Flagged(ModerationCategories.HarassmentThreatening, 0.91));
-        _endpoint.Moderation.Enqueue(ScriptedModerationResponse.Clean());
-        var client = _endpoint.CreateModerationClient();
+        Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Flagged(ModerationCategories.HarassmentThreatening, 0.91));
+        Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Clean());
+        var client = Endpoint.CreateModerationClient();
 
         ModerationResult flagged = await client.ClassifyTextAsync("innocent text");
         ModerationResult clean = await client.ClassifyTextAsync("kill");
@@ -132,8 +124,8 @@ public sealed class ModerationTests
     [Test]
     public async Task Scored_reports_high_scores_without_flagging_below_the_threshold()
     {
-        _endpoint.Moderation.Enqueue(ScriptedModerationResponse.Scored(new Dictionary<string, double> { [ModerationCategories.Violence] = 0.4 }));
-        var client = _endpoint.CreateModerationClient();
+        Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Scored(new Dictionary<string, double> { [ModerationCategories.Violence] = 0.4 }));
+        var client = Endpoint.CreateModerationClient();
 
         ModerationResult result = await client.ClassifyTextAsync("grey zone");
 
@@ -144,8 +136,8 @@ public sealed class ModerationTests
     [Test]
     public void Scripted_error_surfaces_when_retries_are_off()
     {
-        _endpoint.Moderation.Enqueue(ScriptedModerationResponse.Error(500));
-        var client = _endpoint.CreateModerationClient(maxRetries: 0);
+        Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Error(500));
+        var client = Endpoint.CreateModerationClient(maxRetries: 0);
 
         var ex = Assert.ThrowsAsync<ClientResultException>(async () => await client.ClassifyTextAsync("x"));
 
@@ -155,8 +147,8 @@ public sealed class ModerationTests
     [Test]
     public void Malformed_json_fails_in_the_client()
     {
-        _endpoint.Moderation.Enqueue(ScriptedModerationResponse.MalformedJson());
-        var client = _endpoint.CreateModerationClient(maxRetries: 0);
+        Endpoint.Moderation.Enqueue(ScriptedModerationResponse.MalformedJson());
+        var client = Endpoint.CreateModerationClient(maxRetries: 0);
 
         Assert.That(async () => await client.ClassifyTextAsync("x"), Throws.Exception);
     }
@@ -164,8 +156,8 @@ public sealed class ModerationTests
     [Test]
     public void Delayed_moderation_is_cancelled_by_the_caller()
     {
-        _endpoint.Moderation.Enqueue(ScriptedModerationResponse.Delayed(TimeSpan.FromMinutes(5), ScriptedModerationResponse.Clean()));
-        var client = _endpoint.CreateModerationClient(maxRetries: 0);
+        Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Delayed(TimeSpan.FromMinutes(5), ScriptedModerationResponse.Clean()));
+        var client = Endpoint.CreateModerationClient(maxRetries: 0);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         Assert.That(async () => await client.ClassifyTextAsync("x", cts.Token), Throws.InstanceOf<OperationCanceledException>());
