@@ -10,6 +10,7 @@ internal static class EvalCommands
         var eval = new Command("eval", "Measure a detector on labelled JSON Lines data.");
         eval.Subcommands.Add(Evaluation.Injection.InjectionEvalCommand.Create());
         eval.Subcommands.Add(Evaluation.Pii.PiiEvalCommand.Create());
+        eval.Subcommands.Add(Evaluation.Groundedness.GroundednessEvalCommand.Create());
         return eval;
     }
 }

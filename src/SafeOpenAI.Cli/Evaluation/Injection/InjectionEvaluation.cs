@@ -77,9 +77,10 @@ internal static class InjectionEvaluation
     /// <param name="output">The destination.</param>
     /// <param name="overall">The overall counts.</param>
     /// <param name="bySource">The counts per source.</param>
-    public static void WriteTable(TextWriter output, InjectionCounts overall, IReadOnlyDictionary<string, InjectionCounts> bySource)
+    /// <param name="extraRows">Rows printed after the total (a baseline), or <see langword="null"/>.</param>
+    public static void WriteTable(TextWriter output, InjectionCounts overall, IReadOnlyDictionary<string, InjectionCounts> bySource, IReadOnlyList<(string Name, InjectionCounts Counts)>? extraRows = null)
     {
-        var width = Math.Max(10, bySource.Keys.Select(k => k.Length).DefaultIfEmpty(0).Max());
+        var width = Math.Max(10, bySource.Keys.Concat(extraRows?.Select(r => r.Name) ?? []).Select(k => k.Length).DefaultIfEmpty(0).Max());
         output.WriteLine($"{"source".PadRight(width)}  {"n",6} {"tp",6} {"fp",6} {"tn",6} {"fn",6} {"tpr",7} {"fpr",7} {"prec",7} {"f1",7} {"bal.acc",7} {"us/item",8}");
         foreach (var (source, counts) in bySource)
         {
@@ -87,6 +88,10 @@ internal static class InjectionEvaluation
         }
 
         output.WriteLine(Line("ALL".PadRight(width), overall));
+        foreach (var (name, counts) in extraRows ?? [])
+        {
+            output.WriteLine(Line(name.PadRight(width), counts));
+        }
     }
 
     private static string Line(string name, InjectionCounts c) =>
@@ -94,7 +99,10 @@ internal static class InjectionEvaluation
 
     private static string Pct(double? value) => value is double v ? (v * 100).ToString("F1", CultureInfo.InvariantCulture) + "%" : "-";
 
-    private static void WriteKeys(Utf8JsonWriter writer, InjectionCounts c)
+    /// <summary>Writes the metric keys of one set of counts (the JSON contract's names).</summary>
+    /// <param name="writer">The destination.</param>
+    /// <param name="c">The counts.</param>
+    public static void WriteKeys(Utf8JsonWriter writer, InjectionCounts c)
     {
         writer.WriteNumber("n", c.N);
         writer.WriteNumber("tp", c.TruePositives);
