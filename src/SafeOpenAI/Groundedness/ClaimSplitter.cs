@@ -93,7 +93,25 @@ internal static class ClaimSplitter
             return char.IsUpper(word[0]) || !NextStartsSentence(text, dot + 1);
         }
 
-        return s_abbreviations.Contains(word.ToString()) && !(word.Equals("etc", StringComparison.OrdinalIgnoreCase) && NextStartsSentence(text, dot + 1));
+        var lower = word.ToString().ToLowerInvariant();
+        if (lower is "no" or "nos" or "vol" or "fig")
+        {
+            // "No. 5", "Fig. 2": only before a number.
+            return NextIsDigit(text, dot + 1);
+        }
+
+        return s_abbreviations.Contains(lower) && !(lower == "etc" && NextStartsSentence(text, dot + 1));
+    }
+
+    private static bool NextIsDigit(string text, int from)
+    {
+        var j = from;
+        while (j < text.Length && char.IsWhiteSpace(text[j]))
+        {
+            j++;
+        }
+
+        return j < text.Length && char.IsAsciiDigit(text[j]);
     }
 
     private static bool NextStartsSentence(string text, int from)

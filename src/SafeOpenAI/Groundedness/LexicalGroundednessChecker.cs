@@ -129,7 +129,9 @@ internal static partial class LexicalGroundednessChecker
         var i = 0;
         while (i < tokens.Count)
         {
-            if (consumed[i] || !tokens[i].Capitalized || tokens[i].Lower == "i" || (GroundednessText.IsStopWord(tokens[i].Lower) && !GroundednessText.IsTitle(tokens[i].Lower)) || tokens[i].Lower == "the")
+            // Capitalised stop words open no name, except inside a sentence where they are one ("in May", "the US").
+            var nameStopWord = !tokens[i].SentenceInitial && tokens[i].Lower is "may" or "us" or "will" or "june";
+            if (consumed[i] || !tokens[i].Capitalized || tokens[i].Lower == "i" || (GroundednessText.IsStopWord(tokens[i].Lower) && !GroundednessText.IsTitle(tokens[i].Lower) && !nameStopWord) || tokens[i].Lower == "the")
             {
                 i++;
                 continue;
@@ -174,7 +176,7 @@ internal static partial class LexicalGroundednessChecker
             {
                 consumed[t] = true;
                 phrase.Append(tokens[t].Lower).Append(' ');
-                if (!GroundednessText.IsNameConnector(tokens[t].Lower) && !GroundednessText.IsTitle(tokens[t].Lower) && !GroundednessText.IsStopWord(tokens[t].Lower))
+                if (!GroundednessText.IsNameConnector(tokens[t].Lower) && !GroundednessText.IsTitle(tokens[t].Lower) && (!GroundednessText.IsStopWord(tokens[t].Lower) || tokens[t].Capitalized))
                 {
                     significant.Add(t);
                 }
