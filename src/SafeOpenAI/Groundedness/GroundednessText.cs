@@ -78,6 +78,7 @@ internal static class GroundednessText
     public static List<GroundednessToken> Tokenize(string text)
     {
         var tokens = new List<GroundednessToken>();
+        Span<char> scratch = stackalloc char[128];
         var sentenceStart = true;
         var i = 0;
         while (i < text.Length)
@@ -126,15 +127,16 @@ internal static class GroundednessText
             }
 
             var raw = text.AsSpan(start, i - start);
-            var lower = raw.ToString().ToLowerInvariant().Replace('’', '\'');
-            if (lower.EndsWith("'s", StringComparison.Ordinal))
+            var buffer = raw.Length <= scratch.Length ? scratch[..raw.Length] : new char[raw.Length];
+            raw.ToLowerInvariant(buffer);
+            buffer.Replace('’', '\'');
+            var length = buffer.Length;
+            if (length > 2 && buffer[length - 2] == '\'' && buffer[length - 1] == 's')
             {
-                lower = lower[..^2];
+                length -= 2;
             }
-            else if (lower.EndsWith("s'", StringComparison.Ordinal))
-            {
-                lower = lower[..^1];
-            }
+
+            var lower = new string(buffer[..length]);
 
             tokens.Add(new GroundednessToken(start, i - start, lower, Stem(lower), char.IsUpper(raw[0]), sentenceStart));
             sentenceStart = false;
