@@ -29,6 +29,9 @@ public sealed partial class SafetyPipeline
     private const string PipelineStage = "SafetyPipeline";
     private const string AnonymousSubject = "anonymous";
 
+    /// <summary>The verdict code recorded when a validator's rejection made the pipeline ask the model again: <c>output.reask</c>.</summary>
+    public const string ReaskCode = "output.reask";
+
     private readonly IReadOnlyList<IInputGuard> _inputGuards;
     private readonly IModerationCheck? _moderation;
     private readonly IReadOnlyList<IOutputValidator> _outputValidators;
@@ -41,6 +44,7 @@ public sealed partial class SafetyPipeline
     private readonly ModelParameterHardening _hardening;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly int _maxReasks;
 
     internal SafetyPipeline(
         IReadOnlyList<IInputGuard> inputGuards,
@@ -67,6 +71,7 @@ public sealed partial class SafetyPipeline
         _hardening = new ModelParameterHardening(options.Hardening);
         _timeProvider = timeProvider;
         _logger = logger;
+        _maxReasks = options.MaxReasks;
         Stages = DescribeStages();
     }
 
@@ -155,9 +160,21 @@ public sealed partial class SafetyPipeline
                 return call.Blocked(result.Verdict);
             }
 
+            if (result.Answer is { } answer)
+            {
+                // Validated material answers the request: the model is not called, nothing is billed.
+                call.AnsweredWithoutModel = true;
+                return PipelineCall.Completed(answer);
+            }
+
             if (result.RewrittenMessages is { } rewritten)
             {
                 call.Request = call.Request.WithMessages(rewritten);
+            }
+
+            if (result.RewrittenSources is { } sources)
+            {
+                call.Request = call.Request.WithSources(sources);
             }
         }
 
@@ -187,35 +204,33 @@ public sealed partial class SafetyPipeline
             response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_moderation is not null && _moderationOptions.CheckOutput)
+        for (var attempt = 1; ; attempt++)
         {
-            var outputParts = ModeratedOutputParts(response);
-            if (outputParts.Count > 0)
+            var check = await CheckOutputAsync(call, response, cancellationToken).ConfigureAwait(false);
+            if (check.Reask is not { } reask)
             {
-                var verdict = await ModerateAsync(ModerationDirection.Output, outputParts, call, cancellationToken).ConfigureAwait(false);
-                if (verdict.Action == SafetyAction.Block)
+                if (check.Stop is { } stop)
                 {
-                    return call.Blocked(verdict);
+                    return stop;
                 }
-            }
-        }
 
-        foreach (var validator in _outputValidators)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
-            call.Add(result.Verdict, SafetyPhase.Output);
-            if (result.Verdict.Action == SafetyAction.Block)
-            {
-                return call.Blocked(result.Verdict);
+                response = check.Response;
+                break;
             }
 
-            if (result.RewrittenResponse is { } rewritten)
+            if (attempt > _maxReasks)
             {
-                response = rewritten;
-                call.Response = rewritten;
+                return call.Blocked(reask.Verdict);
             }
+
+            call.Add(ReaskVerdict(reask.Verdict, attempt), SafetyPhase.Output);
+            call.BeginAttempt(call.Request.WithMessages(ReaskMessages(call.Request.Messages, check.Response, reask.ReaskFeedback!)));
+            if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } reaskBudgetBlock)
+            {
+                return call.Blocked(reaskBudgetBlock);
+            }
+
+            response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
         }
 
         var review = call.FirstReview();
@@ -232,6 +247,79 @@ public sealed partial class SafetyPipeline
         }
 
         return PipelineCall.Completed(response);
+    }
+
+    /// <summary>
+    /// Runs output moderation and the validators on one answer. Returns the answer as rewrites left
+    /// it, a Block or Review outcome that ends the call, or the first reask request.
+    /// </summary>
+    private async Task<OutputCheck> CheckOutputAsync(PipelineCall call, SafetyResponse response, CancellationToken cancellationToken)
+    {
+        if (_moderation is not null && _moderationOptions.CheckOutput)
+        {
+            var outputParts = ModeratedOutputParts(response);
+            if (outputParts.Count > 0)
+            {
+                var verdict = await ModerateAsync(ModerationDirection.Output, outputParts, call, cancellationToken).ConfigureAwait(false);
+                if (verdict.Action == SafetyAction.Block)
+                {
+                    return new OutputCheck(call.Blocked(verdict), response, null);
+                }
+            }
+        }
+
+        foreach (var validator in _outputValidators)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (validator.GetScope(call.Request) == OutputValidationScope.None)
+            {
+                continue;
+            }
+
+            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            if (result.ReaskFeedback is not null)
+            {
+                return new OutputCheck(null, response, result);
+            }
+
+            call.Add(result.Verdict, SafetyPhase.Output);
+            if (result.Verdict.Action == SafetyAction.Block)
+            {
+                return new OutputCheck(call.Blocked(result.Verdict), response, null);
+            }
+
+            if (result.RewrittenResponse is { } rewritten)
+            {
+                response = rewritten;
+                call.Response = rewritten;
+            }
+        }
+
+        return new OutputCheck(null, response, null);
+    }
+
+    private static SafetyVerdict ReaskVerdict(SafetyVerdict rejection, int attempt)
+    {
+        var evidence = new Dictionary<string, string>(rejection.Evidence, StringComparer.Ordinal)
+        {
+            ["reason_code"] = rejection.Code,
+            ["attempt"] = attempt.ToString(CultureInfo.InvariantCulture),
+        };
+        return new SafetyVerdict(rejection.Stage, SafetyAction.Allow, ReaskCode, evidence: evidence);
+    }
+
+    private static List<SafetyMessage> ReaskMessages(IReadOnlyList<SafetyMessage> messages, SafetyResponse rejected, string feedback)
+    {
+        var answer = rejected.Text.Length > 0 ? rejected.Text : rejected.Refusal ?? string.Empty;
+        var next = new List<SafetyMessage>(messages.Count + 2);
+        next.AddRange(messages);
+        next.Add(SafetyMessage.FromText(MessageRole.Assistant, answer));
+        next.Add(SafetyMessage.FromText(
+            MessageRole.User,
+            "Your previous answer was rejected by an automatic check:\n" + feedback
+                + "\nAnswer the original request again, correcting these problems. Reply with the corrected answer only."));
+        return next;
     }
 
     private void ApplyIdentity(PipelineCall call)
@@ -441,46 +529,27 @@ public sealed partial class SafetyPipeline
 
     private async Task SettleAsync(PipelineCall call)
     {
-        var response = call.Response;
-        if (response is not null)
+        if (call.AnsweredWithoutModel)
         {
-            MeasureUsage(call, response);
+            call.BilledUsage = TokenUsage.Zero;
+            call.CostUsd = 0m;
         }
 
-        if (call.Reservation is not { } reservation)
+        var priced = _prices.TryGetPrice(call.Request.Model, out var price);
+        var attempts = call.AllAttempts().ToList();
+        var usages = new TokenUsage?[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
         {
-            return;
+            if (attempts[i].Response is { } response)
+            {
+                var usage = MeasureUsage(call, attempts[i].Request, response);
+                usages[i] = usage;
+                call.BilledUsage = call.BilledUsage is { } sum ? sum.Add(usage) : usage;
+                call.CostUsd = priced ? (call.CostUsd ?? 0m) + price!.CostOf(usage) : null;
+            }
         }
 
-        if (call.BilledUsage is { } usage)
-        {
-            await _budgetTracker!.SettleAsync(reservation, usage, call.CostUsd, CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
-            await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private void MeasureUsage(PipelineCall call, SafetyResponse response)
-    {
-        var usage = response.Usage;
-        if (usage is null)
-        {
-            // The endpoint reported no usage: count it ourselves rather than record a silent zero.
-            usage = new TokenUsage(
-                _tokenCounter.CountPromptTokens(call.Request.Messages, call.Request.Model),
-                _tokenCounter.CountTokens(response.Text, call.Request.Model));
-            call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
-        }
-
-        call.BilledUsage = usage;
-        if (_prices.TryGetPrice(call.Request.Model, out var price))
-        {
-            call.CostUsd = price.CostOf(usage);
-        }
-        else
+        if (call.BilledUsage is not null && !call.AnsweredWithoutModel && !priced)
         {
             call.Add(new SafetyVerdict(
                 PipelineStage,
@@ -488,6 +557,52 @@ public sealed partial class SafetyPipeline
                 "cost.unpriced",
                 evidence: new Dictionary<string, string> { ["model"] = call.Request.Model }), SafetyPhase.Settle);
         }
+
+        // Every reservation is settled or released, even when another one fails: nothing stays reserved.
+        List<Exception>? failures = null;
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            if (attempts[i].Reservation is not { } reservation)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (usages[i] is { } usage)
+                {
+                    await _budgetTracker!.SettleAsync(reservation, usage, priced ? price!.CostOf(usage) : null, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
+                    await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
+        }
+    }
+
+    private TokenUsage MeasureUsage(PipelineCall call, SafetyRequest request, SafetyResponse response)
+    {
+        if (response.Usage is { } usage)
+        {
+            return usage;
+        }
+
+        // The endpoint reported no usage: count it ourselves rather than record a silent zero.
+        call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
+        return new TokenUsage(
+            _tokenCounter.CountPromptTokens(request.Messages, request.Model),
+            _tokenCounter.CountTokens(response.Text, request.Model));
     }
 
     private static List<MessagePart> ModeratedInputParts(SafetyRequest request)
@@ -564,3 +679,6 @@ public sealed partial class SafetyPipeline
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "SafeOpenAI call {AuditId}: {Direction} moderation failed ({Error}) and was let through by the FailOpen policy")]
     private static partial void LogModerationFailedOpen(ILogger logger, string auditId, ModerationDirection direction, string? error);
 }
+
+/// <summary>What the output stages made of one answer.</summary>
+internal readonly record struct OutputCheck(StageOutcome? Stop, SafetyResponse Response, OutputValidationResult? Reask);
