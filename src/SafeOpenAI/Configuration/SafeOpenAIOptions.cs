@@ -38,6 +38,16 @@ public sealed class SafeOpenAIOptions
     /// <summary>Gets the moderation settings (<c>SafeOpenAI:Moderation</c>).</summary>
     public ModerationOptions Moderation { get; } = new();
 
+    /// <summary>Gets how streamed answers are checked and released (<c>SafeOpenAI:Streaming</c>).</summary>
+    public StreamingOptions Streaming { get; } = new();
+
+    /// <summary>
+    /// Gets or sets how many times the model is asked again when an output validator rejects an
+    /// answer with feedback (<see cref="OutputValidationResult.Reask"/>), for example an answer that
+    /// does not follow the JSON schema. Default 2; between 0 and 5. Every attempt is budgeted.
+    /// </summary>
+    public int MaxReasks { get; set; } = 2;
+
     /// <summary>Gets the per-user limits of the default in-memory budget tracker (<c>SafeOpenAI:Budget</c>).</summary>
     public InMemoryBudgetOptions Budget { get; } = new();
 

@@ -40,6 +40,7 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         ValidateInputLength(options.InputLength, errors);
         ValidateModeration(options.Moderation, errors);
         ValidateBudget(options.Budget, errors);
+        ValidateOutput(options, errors);
 
         foreach (var (model, price) in options.Pricing)
         {
@@ -50,6 +51,30 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateOutput(SafeOpenAIOptions options, List<string> errors)
+    {
+        if (options.MaxReasks is < 0 or > 5)
+        {
+            errors.Add($"{Key("MaxReasks")} must be between 0 and 5 attempts (was {options.MaxReasks}).");
+        }
+
+        var streaming = options.Streaming;
+        if (!Enum.IsDefined(streaming.Mode))
+        {
+            errors.Add($"{Key("Streaming:Mode")} must be HoldBack or CutOff (was {streaming.Mode}).");
+        }
+
+        if (streaming.WindowCharacters is < 20 or > 100_000)
+        {
+            errors.Add($"{Key("Streaming:WindowCharacters")} must be between 20 and 100000 characters (was {streaming.WindowCharacters}).");
+        }
+
+        if (streaming.OverlapCharacters < 0 || streaming.OverlapCharacters > streaming.WindowCharacters)
+        {
+            errors.Add($"{Key("Streaming:OverlapCharacters")} must be between 0 and {Key("Streaming:WindowCharacters")} ({streaming.WindowCharacters}) characters (was {streaming.OverlapCharacters}).");
+        }
     }
 
     private void ValidateIdentity(SafetyIdentifierOptions identity, List<string> errors)

@@ -3,10 +3,11 @@ namespace SafeOpenAI;
 /// <summary>What an <see cref="IOutputValidator"/> decided, with the rewritten answer for a rewrite. Immutable.</summary>
 public sealed class OutputValidationResult
 {
-    private OutputValidationResult(SafetyVerdict verdict, SafetyResponse? rewrittenResponse)
+    private OutputValidationResult(SafetyVerdict verdict, SafetyResponse? rewrittenResponse, string? reaskFeedback = null)
     {
         Verdict = verdict;
         RewrittenResponse = rewrittenResponse;
+        ReaskFeedback = reaskFeedback;
     }
 
     /// <summary>Gets the verdict.</summary>
@@ -14,6 +15,12 @@ public sealed class OutputValidationResult
 
     /// <summary>Gets the answer that replaces the model's answer, for a <see cref="SafetyAction.Rewrite"/>; otherwise <see langword="null"/>.</summary>
     public SafetyResponse? RewrittenResponse { get; }
+
+    /// <summary>
+    /// Gets what to tell the model when it is asked again, for a <see cref="Reask"/> result;
+    /// otherwise <see langword="null"/>.
+    /// </summary>
+    public string? ReaskFeedback { get; }
 
     /// <summary>Creates the result of a validator that found nothing.</summary>
     /// <param name="stage">The validator's name.</param>
@@ -50,5 +57,30 @@ public sealed class OutputValidationResult
         }
 
         return new OutputValidationResult(verdict, null);
+    }
+
+    /// <summary>
+    /// Creates the result of a validator that rejected the answer but can say how to fix it. The
+    /// pipeline then asks the model again, appending the rejected answer and
+    /// <paramref name="feedback"/> to the conversation (the "reask" of Guardrails AI), up to
+    /// <see cref="SafeOpenAIOptions.MaxReasks"/> times; each attempt is reserved and settled
+    /// against the budget and passes every output stage again. When the attempts are spent, or
+    /// the answer was streamed and could not be asked for again, <paramref name="verdict"/> blocks
+    /// the call.
+    /// </summary>
+    /// <param name="verdict">A Block verdict naming what was wrong (for example <c>schema.invalid</c> with the error paths).</param>
+    /// <param name="feedback">The instruction sent to the model, for example the validation errors; it may quote the model's own answer but never secrets.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException">The verdict is not a Block, or <paramref name="feedback"/> is empty.</exception>
+    public static OutputValidationResult Reask(SafetyVerdict verdict, string feedback)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        ArgumentException.ThrowIfNullOrWhiteSpace(feedback);
+        if (verdict.Action != SafetyAction.Block)
+        {
+            throw new ArgumentException($"A reask result needs a Block verdict, used when the attempts are spent, not {verdict.Action}.", nameof(verdict));
+        }
+
+        return new OutputValidationResult(verdict, null, feedback);
     }
 }

@@ -21,9 +21,17 @@ internal sealed class PipelineCall
 
     public SafetyRequest Request { get; set; }
 
+    /// <summary>Gets or sets the current attempt's answer: the model's, as output rewrites left it.</summary>
     public SafetyResponse? Response { get; set; }
 
+    /// <summary>Gets or sets the current attempt's budget reservation.</summary>
     public BudgetReservation? Reservation { get; set; }
+
+    /// <summary>Gets the earlier model attempts of this call (answers rejected with a reask), each to be settled.</summary>
+    public List<ModelAttempt> EarlierAttempts { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether an input guard answered in place of the model (zero tokens billed).</summary>
+    public bool AnsweredWithoutModel { get; set; }
 
     public TokenUsage? BilledUsage { get; set; }
 
@@ -43,6 +51,26 @@ internal sealed class PipelineCall
     {
         _verdicts.Add(verdict.InPhase(phase));
         _snapshot = null;
+    }
+
+    /// <summary>Starts a new model attempt with <paramref name="request"/>; the current one is kept for settlement.</summary>
+    public void BeginAttempt(SafetyRequest request)
+    {
+        EarlierAttempts.Add(new ModelAttempt(Request, Reservation, Response));
+        Request = request;
+        Reservation = null;
+        Response = null;
+    }
+
+    /// <summary>Every attempt, earlier ones first, the current one last.</summary>
+    public IEnumerable<ModelAttempt> AllAttempts()
+    {
+        foreach (var attempt in EarlierAttempts)
+        {
+            yield return attempt;
+        }
+
+        yield return new ModelAttempt(Request, Reservation, Response);
     }
 
     public SafetyVerdict? FirstReview() => _verdicts.Find(static v => v.Action == SafetyAction.Review);
@@ -90,6 +118,9 @@ internal sealed class PipelineCall
         return builder.ToString();
     }
 }
+
+/// <summary>One request sent (or about to be sent) to the model, with its reservation and answer.</summary>
+internal readonly record struct ModelAttempt(SafetyRequest Request, BudgetReservation? Reservation, SafetyResponse? Response);
 
 /// <summary>How the stages of one call ended, before settlement and audit.</summary>
 internal readonly record struct StageOutcome(SafeChatStatus Status, SafetyResponse? Response, SafetyVerdict? DecisiveVerdict);

@@ -29,6 +29,9 @@ public sealed partial class SafetyPipeline
     private const string PipelineStage = "SafetyPipeline";
     private const string AnonymousSubject = "anonymous";
 
+    /// <summary>The verdict code recorded when a validator's rejection made the pipeline ask the model again: <c>output.reask</c>.</summary>
+    public const string ReaskCode = "output.reask";
+
     private readonly IReadOnlyList<IInputGuard> _inputGuards;
     private readonly IModerationCheck? _moderation;
     private readonly IReadOnlyList<IOutputValidator> _outputValidators;
@@ -41,6 +44,10 @@ public sealed partial class SafetyPipeline
     private readonly ModelParameterHardening _hardening;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly int _maxReasks;
+    private readonly StreamingMode _streamingMode;
+    private readonly int _windowCharacters;
+    private readonly int _overlapCharacters;
 
     internal SafetyPipeline(
         IReadOnlyList<IInputGuard> inputGuards,
@@ -67,6 +74,10 @@ public sealed partial class SafetyPipeline
         _hardening = new ModelParameterHardening(options.Hardening);
         _timeProvider = timeProvider;
         _logger = logger;
+        _maxReasks = options.MaxReasks;
+        _streamingMode = options.Streaming.Mode;
+        _windowCharacters = options.Streaming.WindowCharacters;
+        _overlapCharacters = options.Streaming.OverlapCharacters;
         Stages = DescribeStages();
     }
 
@@ -84,11 +95,15 @@ public sealed partial class SafetyPipeline
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
     /// <exception cref="Exception">Whatever the model call, a stage or the audit sink threw, unchanged.</exception>
-    public async Task<SafetyPipelineResult> RunAsync(SafetyRequest request, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
+    public Task<SafetyPipelineResult> RunAsync(SafetyRequest request, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(invokeModel);
+        return RunCoreAsync(request, (call, token) => RunStagesAsync(call, invokeModel, token), cancellationToken);
+    }
 
+    private async Task<SafetyPipelineResult> RunCoreAsync(SafetyRequest request, Func<PipelineCall, CancellationToken, Task<StageOutcome>> runStages, CancellationToken cancellationToken)
+    {
         if (request.AuditId.Length == 0)
         {
             request = request.With(request.SafetyIdentifier, request.Parameters, Guid.NewGuid().ToString("N"));
@@ -99,7 +114,7 @@ public sealed partial class SafetyPipeline
         Exception? failure = null;
         try
         {
-            outcome = await RunStagesAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
+            outcome = await runStages(call, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -136,29 +151,9 @@ public sealed partial class SafetyPipeline
 
     private async Task<StageOutcome> RunStagesAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
-        ApplyIdentity(call);
-        ApplyHardening(call);
-
-        if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } budgetBlock)
+        if (await RunInputGuardsAsync(call, cancellationToken).ConfigureAwait(false) is { } inputStop)
         {
-            return call.Blocked(budgetBlock);
-        }
-
-        foreach (var guard in _inputGuards)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
-            call.Add(result.Verdict, SafetyPhase.Input);
-            if (result.Verdict.Action == SafetyAction.Block)
-            {
-                return call.Blocked(result.Verdict);
-            }
-
-            if (result.RewrittenMessages is { } rewritten)
-            {
-                call.Request = call.Request.WithMessages(rewritten);
-            }
+            return inputStop;
         }
 
         var moderatedParts = _moderation is not null && _moderationOptions.CheckInput ? ModeratedInputParts(call.Request) : [];
@@ -187,37 +182,41 @@ public sealed partial class SafetyPipeline
             response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_moderation is not null && _moderationOptions.CheckOutput)
+        for (var attempt = 1; ; attempt++)
         {
-            var outputParts = ModeratedOutputParts(response);
-            if (outputParts.Count > 0)
+            var check = await CheckOutputAsync(call, response, cancellationToken).ConfigureAwait(false);
+            if (check.Reask is not { } reask)
             {
-                var verdict = await ModerateAsync(ModerationDirection.Output, outputParts, call, cancellationToken).ConfigureAwait(false);
-                if (verdict.Action == SafetyAction.Block)
+                if (check.Stop is { } stop)
                 {
-                    return call.Blocked(verdict);
+                    return stop;
                 }
+
+                response = check.Response;
+                break;
             }
+
+            if (attempt > _maxReasks)
+            {
+                call.Add(reask.Verdict, SafetyPhase.Output);
+                return call.Blocked(reask.Verdict);
+            }
+
+            call.Add(ReaskVerdict(reask.Verdict, attempt), SafetyPhase.Output);
+            call.BeginAttempt(call.Request.WithMessages(ReaskMessages(call.Request.Messages, check.Response, reask.ReaskFeedback!)));
+            if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } reaskBudgetBlock)
+            {
+                return call.Blocked(reaskBudgetBlock);
+            }
+
+            response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var validator in _outputValidators)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
-            call.Add(result.Verdict, SafetyPhase.Output);
-            if (result.Verdict.Action == SafetyAction.Block)
-            {
-                return call.Blocked(result.Verdict);
-            }
+        return ReviewOrComplete(call, response);
+    }
 
-            if (result.RewrittenResponse is { } rewritten)
-            {
-                response = rewritten;
-                call.Response = rewritten;
-            }
-        }
-
+    private static StageOutcome ReviewOrComplete(PipelineCall call, SafetyResponse response)
+    {
         var review = call.FirstReview();
         if (review is not null)
         {
@@ -232,6 +231,122 @@ public sealed partial class SafetyPipeline
         }
 
         return PipelineCall.Completed(response);
+    }
+
+    /// <summary>Runs identity, hardening, the budget reservation and the input guards; returns the outcome when one of them ends the call.</summary>
+    private async Task<StageOutcome?> RunInputGuardsAsync(PipelineCall call, CancellationToken cancellationToken)
+    {
+        ApplyIdentity(call);
+        ApplyHardening(call);
+
+        if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } budgetBlock)
+        {
+            return call.Blocked(budgetBlock);
+        }
+
+        foreach (var guard in _inputGuards)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
+            call.Add(result.Verdict, SafetyPhase.Input);
+            if (result.Verdict.Action == SafetyAction.Block)
+            {
+                return call.Blocked(result.Verdict);
+            }
+
+            if (result.Answer is { } answer)
+            {
+                // Validated material answers the request: the model is not called, nothing is billed.
+                call.AnsweredWithoutModel = true;
+                return PipelineCall.Completed(answer);
+            }
+
+            if (result.RewrittenMessages is { } rewritten)
+            {
+                call.Request = call.Request.WithMessages(rewritten);
+            }
+
+            if (result.RewrittenSources is { } sources)
+            {
+                call.Request = call.Request.WithSources(sources);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Runs output moderation and the validators on one answer. Returns the answer as rewrites left
+    /// it, a Block or Review outcome that ends the call, or the first reask request.
+    /// </summary>
+    private async Task<OutputCheck> CheckOutputAsync(PipelineCall call, SafetyResponse response, CancellationToken cancellationToken)
+    {
+        if (_moderation is not null && _moderationOptions.CheckOutput)
+        {
+            var outputParts = ModeratedOutputParts(response);
+            if (outputParts.Count > 0)
+            {
+                var verdict = await ModerateAsync(ModerationDirection.Output, outputParts, call, cancellationToken).ConfigureAwait(false);
+                if (verdict.Action == SafetyAction.Block)
+                {
+                    return new OutputCheck(call.Blocked(verdict), response, null);
+                }
+            }
+        }
+
+        foreach (var validator in _outputValidators)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (validator.GetScope(call.Request) == OutputValidationScope.None)
+            {
+                continue;
+            }
+
+            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            if (result.ReaskFeedback is not null)
+            {
+                return new OutputCheck(null, response, result);
+            }
+
+            call.Add(result.Verdict, SafetyPhase.Output);
+            if (result.Verdict.Action == SafetyAction.Block)
+            {
+                return new OutputCheck(call.Blocked(result.Verdict), response, null);
+            }
+
+            if (result.RewrittenResponse is { } rewritten)
+            {
+                response = rewritten;
+                call.Response = rewritten;
+            }
+        }
+
+        return new OutputCheck(null, response, null);
+    }
+
+    private static SafetyVerdict ReaskVerdict(SafetyVerdict rejection, int attempt)
+    {
+        var evidence = new Dictionary<string, string>(rejection.Evidence, StringComparer.Ordinal)
+        {
+            ["reason_code"] = rejection.Code,
+            ["attempt"] = attempt.ToString(CultureInfo.InvariantCulture),
+        };
+        return new SafetyVerdict(rejection.Stage, SafetyAction.Allow, ReaskCode, evidence: evidence);
+    }
+
+    private static List<SafetyMessage> ReaskMessages(IReadOnlyList<SafetyMessage> messages, SafetyResponse rejected, string feedback)
+    {
+        var answer = rejected.Text.Length > 0 ? rejected.Text : rejected.Refusal ?? string.Empty;
+        var next = new List<SafetyMessage>(messages.Count + 2);
+        next.AddRange(messages);
+        next.Add(SafetyMessage.FromText(MessageRole.Assistant, answer));
+        next.Add(SafetyMessage.FromText(
+            MessageRole.User,
+            "Your previous answer was rejected by an automatic check:\n" + feedback
+                + "\nAnswer the original request again, correcting these problems. Reply with the corrected answer only."));
+        return next;
     }
 
     private void ApplyIdentity(PipelineCall call)
@@ -441,46 +556,27 @@ public sealed partial class SafetyPipeline
 
     private async Task SettleAsync(PipelineCall call)
     {
-        var response = call.Response;
-        if (response is not null)
+        if (call.AnsweredWithoutModel)
         {
-            MeasureUsage(call, response);
+            call.BilledUsage = TokenUsage.Zero;
+            call.CostUsd = 0m;
         }
 
-        if (call.Reservation is not { } reservation)
+        var priced = _prices.TryGetPrice(call.Request.Model, out var price);
+        var attempts = call.AllAttempts().ToList();
+        var usages = new TokenUsage?[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
         {
-            return;
+            if (attempts[i].Response is { } response)
+            {
+                var usage = MeasureUsage(call, attempts[i].Request, response);
+                usages[i] = usage;
+                call.BilledUsage = call.BilledUsage is { } sum ? sum.Add(usage) : usage;
+                call.CostUsd = priced ? (call.CostUsd ?? 0m) + price!.CostOf(usage) : null;
+            }
         }
 
-        if (call.BilledUsage is { } usage)
-        {
-            await _budgetTracker!.SettleAsync(reservation, usage, call.CostUsd, CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
-            await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private void MeasureUsage(PipelineCall call, SafetyResponse response)
-    {
-        var usage = response.Usage;
-        if (usage is null)
-        {
-            // The endpoint reported no usage: count it ourselves rather than record a silent zero.
-            usage = new TokenUsage(
-                _tokenCounter.CountPromptTokens(call.Request.Messages, call.Request.Model),
-                _tokenCounter.CountTokens(response.Text, call.Request.Model));
-            call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
-        }
-
-        call.BilledUsage = usage;
-        if (_prices.TryGetPrice(call.Request.Model, out var price))
-        {
-            call.CostUsd = price.CostOf(usage);
-        }
-        else
+        if (call.BilledUsage is not null && !call.AnsweredWithoutModel && !priced)
         {
             call.Add(new SafetyVerdict(
                 PipelineStage,
@@ -488,6 +584,52 @@ public sealed partial class SafetyPipeline
                 "cost.unpriced",
                 evidence: new Dictionary<string, string> { ["model"] = call.Request.Model }), SafetyPhase.Settle);
         }
+
+        // Every reservation is settled or released, even when another one fails: nothing stays reserved.
+        List<Exception>? failures = null;
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            if (attempts[i].Reservation is not { } reservation)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (usages[i] is { } usage)
+                {
+                    await _budgetTracker!.SettleAsync(reservation, usage, priced ? price!.CostOf(usage) : null, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
+                    await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
+        }
+    }
+
+    private TokenUsage MeasureUsage(PipelineCall call, SafetyRequest request, SafetyResponse response)
+    {
+        if (response.Usage is { } usage)
+        {
+            return usage;
+        }
+
+        // The endpoint reported no usage: count it ourselves rather than record a silent zero.
+        call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
+        return new TokenUsage(
+            _tokenCounter.CountPromptTokens(request.Messages, request.Model),
+            _tokenCounter.CountTokens(response.Text, request.Model));
     }
 
     private static List<MessagePart> ModeratedInputParts(SafetyRequest request)
@@ -564,3 +706,6 @@ public sealed partial class SafetyPipeline
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "SafeOpenAI call {AuditId}: {Direction} moderation failed ({Error}) and was let through by the FailOpen policy")]
     private static partial void LogModerationFailedOpen(ILogger logger, string auditId, ModerationDirection direction, string? error);
 }
+
+/// <summary>What the output stages made of one answer.</summary>
+internal readonly record struct OutputCheck(StageOutcome? Stop, SafetyResponse Response, OutputValidationResult? Reask);

@@ -53,6 +53,12 @@ public sealed class SafetyRequest
     /// <summary>Gets the sources the answer should be grounded in; empty when none.</summary>
     public IReadOnlyList<SourceDocument> Sources { get; init; } = [];
 
+    /// <summary>
+    /// Gets the JSON schema the answer must follow (from a <c>json_schema</c> response format, or
+    /// <c>CompleteAsync&lt;T&gt;</c>), or <see langword="null"/> when the answer is free text.
+    /// </summary>
+    public JsonResponseSchema? ResponseSchema { get; init; }
+
     /// <summary>Gets the risk domain the application declared (for example <c>healthcare</c>), or <see langword="null"/>.</summary>
     public string? RiskDomain { get; init; }
 
@@ -102,13 +108,24 @@ public sealed class SafetyRequest
     public SafetyRequest WithMessages(IReadOnlyList<SafetyMessage> messages) =>
         Copy(messages, SafetyIdentifier, Parameters, AuditId);
 
-    private SafetyRequest Copy(IReadOnlyList<SafetyMessage> messages, string? safetyIdentifier, GenerationParameters parameters, string auditId) =>
+    /// <summary>Returns a copy of this request with other sources; everything else, including <see cref="Items"/>, is shared.</summary>
+    /// <param name="sources">The new sources; may be empty.</param>
+    /// <returns>The new view.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sources"/> is null.</exception>
+    public SafetyRequest WithSources(IReadOnlyList<SourceDocument> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return Copy(Messages, SafetyIdentifier, Parameters, AuditId, sources);
+    }
+
+    private SafetyRequest Copy(IReadOnlyList<SafetyMessage> messages, string? safetyIdentifier, GenerationParameters parameters, string auditId, IReadOnlyList<SourceDocument>? sources = null) =>
         new(messages, Model)
         {
             Identity = Identity,
             SafetyIdentifier = safetyIdentifier,
             Parameters = parameters,
-            Sources = Sources,
+            Sources = sources ?? Sources,
+            ResponseSchema = ResponseSchema,
             RiskDomain = RiskDomain,
             AuditId = auditId,
             _items = _items,

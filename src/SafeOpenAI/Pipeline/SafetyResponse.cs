@@ -45,6 +45,14 @@ public sealed class SafetyResponse
     /// <summary>Gets the front door's own response object, or <see langword="null"/>.</summary>
     public object? RawRepresentation { get; }
 
+    /// <summary>
+    /// Gets the window of a streamed answer this response holds, or <see langword="null"/> when it
+    /// holds the whole answer. For a window, <see cref="Parts"/> hold exactly the window's text,
+    /// and <see cref="Usage"/>, <see cref="FinishReason"/> and <see cref="ToolCalls"/> are only
+    /// known on the final window.
+    /// </summary>
+    public OutputWindow? Window { get; init; }
+
     /// <summary>Gets a value indicating whether a validator replaced the parts of the model's answer.</summary>
     public bool IsRewritten { get; private init; }
 
@@ -75,5 +83,5 @@ public sealed class SafetyResponse
     /// <param name="parts">The new parts.</param>
     /// <returns>The rewritten response; the original is unchanged.</returns>
     public SafetyResponse WithParts(IReadOnlyList<MessagePart> parts) =>
-        new(parts, Usage, FinishReason, ToolCalls, Refusal, RawRepresentation) { IsRewritten = true };
+        new(parts, Usage, FinishReason, ToolCalls, Refusal, RawRepresentation) { IsRewritten = true, Window = Window };
 }
