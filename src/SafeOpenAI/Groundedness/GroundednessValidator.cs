@@ -14,7 +14,11 @@ namespace SafeOpenAI;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A request without sources is allowed at once, with no work. The words of the last user message
+/// A request without sources is allowed at once, with no work (and <see cref="GetScope"/> tells the
+/// pipeline not to call the validator at all). A streamed answer is checked window by window
+/// (<see cref="OutputValidationScope.Window"/>): the claims of each window are checked against the
+/// sources, claim indices count from 0 within the window, the evidence adds <c>window</c> (the
+/// window's index), and claim offsets are counted from the start of the whole answer. The words of the last user message
 /// are discounted (<see cref="GroundednessOptions.DiscountQuestionTerms"/>): an answer is not
 /// supported because it repeats the question.
 /// </para>
@@ -85,6 +89,21 @@ public sealed class GroundednessValidator : IOutputValidator
     /// <summary>Gets the stage name: <c>Groundedness</c>.</summary>
     public string Name => StageName;
 
+    /// <summary>
+    /// Gets what the validator needs to see: <see cref="OutputValidationScope.None"/> when the
+    /// request has no sources (nothing to check), otherwise <see cref="OutputValidationScope.Window"/>:
+    /// claims are sentences and stream windows are sentence-aligned, so each window's claims are
+    /// checked on their own.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The scope.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    public OutputValidationScope GetScope(SafetyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Sources.Count == 0 ? OutputValidationScope.None : OutputValidationScope.Window;
+    }
+
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="request"/> or <paramref name="response"/> is null.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -123,7 +142,7 @@ public sealed class GroundednessValidator : IOutputValidator
             (judgeStatus, judged) = await JudgeAsync(request, answer, assessments, unsettled, decisions, cancellationToken).ConfigureAwait(false);
         }
 
-        return Verdict(assessments, decisions, judgeStatus, judged);
+        return Verdict(assessments, decisions, judgeStatus, judged, response.Window);
     }
 
     private async ValueTask<(string Status, int Judged)> JudgeAsync(SafetyRequest request, string answer, List<ClaimAssessment> assessments, List<int> unsettled, ClaimDecision[] decisions, CancellationToken cancellationToken)
@@ -194,13 +213,19 @@ public sealed class GroundednessValidator : IOutputValidator
         return judgements;
     }
 
-    private OutputValidationResult Verdict(List<ClaimAssessment> assessments, ClaimDecision[] decisions, string? judgeStatus, int judged)
+    private OutputValidationResult Verdict(List<ClaimAssessment> assessments, ClaimDecision[] decisions, string? judgeStatus, int judged, OutputWindow? window)
     {
         var evidence = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["claims"] = assessments.Count.ToString(CultureInfo.InvariantCulture),
             ["mode"] = _judge is null ? "lexical" : "judge",
         };
+        var offset = window?.Offset ?? 0;
+        if (window is not null)
+        {
+            evidence["window"] = window.Index.ToString(CultureInfo.InvariantCulture);
+        }
+
         var unsupported = new List<int>();
         double? minScore = null;
         for (var k = 0; k < assessments.Count; k++)
@@ -208,6 +233,8 @@ public sealed class GroundednessValidator : IOutputValidator
             var a = assessments[k];
             var d = decisions[k];
             var prefix = "claim." + a.Index.ToString(CultureInfo.InvariantCulture) + ".";
+            evidence[prefix + "offset"] = (offset + a.Start).ToString(CultureInfo.InvariantCulture);
+            evidence[prefix + "length"] = a.Length.ToString(CultureInfo.InvariantCulture);
             evidence[prefix + "score"] = a.Score is double s ? s.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
             evidence[prefix + "status"] = d.Supported ? "supported" : "unsupported";
             evidence[prefix + "sources"] = string.Join(',', d.SourceIds);
