@@ -230,4 +230,36 @@ public class GroundednessValidatorTests
         Assert.ThrowsAsync<OperationCanceledException>(async () =>
             await new GroundednessValidator(new GroundednessOptions()).ValidateAsync(Request("q", new SourceDocument("a", "b")), Answer("c"), cts.Token));
     }
+
+    [Test]
+    public void The_scope_is_none_without_sources_and_window_with_them()
+    {
+        IOutputValidator validator = new GroundednessValidator(new GroundednessOptions());
+
+        Assert.That(validator.GetScope(Request("q")), Is.EqualTo(OutputValidationScope.None));
+        Assert.That(validator.GetScope(Request("q", new SourceDocument("a", "b"))), Is.EqualTo(OutputValidationScope.Window));
+    }
+
+    [Test]
+    public async Task A_window_of_a_streamed_answer_is_checked_on_its_own_with_offsets_in_the_whole_answer()
+    {
+        var validator = new GroundednessValidator(new GroundednessOptions());
+        var request = Request("Tell me about the treaty.", new SourceDocument("history-1", Westphalia));
+        const string first = "The Treaty of Westphalia was signed in 1648. ";
+        const string second = "It ended the Thirty Years' War. It was signed in Vienna.";
+        var window0 = new SafetyResponse([MessagePart.FromText(first)], usage: null) { Window = new OutputWindow(0, 0, string.Empty, isFinal: false) };
+        var window1 = new SafetyResponse([MessagePart.FromText(second)], usage: null) { Window = new OutputWindow(1, first.Length, first, isFinal: true) };
+
+        var v0 = (await validator.ValidateAsync(request, window0, CancellationToken.None)).Verdict;
+        var v1 = (await validator.ValidateAsync(request, window1, CancellationToken.None)).Verdict;
+
+        Assert.That(v0.Code, Is.EqualTo(GroundednessValidator.SupportedCode));
+        Assert.That(v0.Evidence["window"], Is.EqualTo("0"));
+        Assert.That(v1.Code, Is.EqualTo(GroundednessValidator.UnsupportedCode));
+        Assert.That(v1.Evidence["window"], Is.EqualTo("1"));
+        Assert.That(v1.Evidence["claims"], Is.EqualTo("2"), "the context is not re-checked");
+        Assert.That(v1.Evidence["unsupported_claims"], Is.EqualTo("1"));
+        Assert.That(v1.Evidence["claim.1.offset"], Is.EqualTo((first.Length + second.IndexOf("It was signed", StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(v1.Evidence["claim.1.length"], Is.EqualTo("24"));
+    }
 }
