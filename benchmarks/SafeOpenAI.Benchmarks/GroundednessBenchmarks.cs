@@ -22,7 +22,7 @@ public class GroundednessBenchmarks
     private SafetyRequest _request = null!;
     private SafetyResponse _answer = null!;
 
-    /// <summary>A 1 KB answer of 10–12 claims (two of them unsupported) against 5 sources of 2 KB each.</summary>
+    /// <summary>A 1 KB answer (10 claims, one of them unsupported) against 5 sources of 2 KB each.</summary>
     [GlobalSetup]
     public void Setup()
     {
