@@ -220,6 +220,8 @@ public sealed partial class SafetyPipeline
 
             if (attempt > _maxReasks)
             {
+                // The rejection becomes the decisive verdict: it joins the trail (and so the audit record).
+                call.Add(reask.Verdict, SafetyPhase.Output);
                 return call.Blocked(reask.Verdict);
             }
 
