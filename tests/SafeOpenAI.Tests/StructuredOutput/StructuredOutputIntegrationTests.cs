@@ -160,6 +160,61 @@ public class StructuredOutputIntegrationTests
     }
 
     [Test]
+    public async Task A_streamed_answer_that_breaks_the_schema_is_blocked_without_a_reask_and_yields_nothing()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("""{"city": 5}"""));
+        var options = new ChatCompletionOptions
+        {
+            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
+                "place",
+                BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
+                jsonSchemaIsStrict: true),
+        };
+        using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streamer"));
+
+        var yielded = 0;
+        var thrown = Assert.ThrowsAsync<SafetyViolationException>(async () =>
+        {
+            await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Where?")], options))
+            {
+                yielded += update.ContentUpdate.Count;
+            }
+        });
+
+        Assert.That(thrown!.Verdict.Code, Is.EqualTo(JsonSchemaValidator.InvalidCode));
+        Assert.That(thrown.Verdict.Evidence["errors"], Is.EqualTo("$.city: type"));
+        Assert.That(yielded, Is.Zero, "a schema is judged on the whole answer, so nothing was released");
+        Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(1), "a streamed answer is not re-asked");
+    }
+
+    [Test]
+    public async Task A_streamed_answer_that_follows_the_schema_is_released()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("""{"city": "Paris"}"""));
+        var options = new ChatCompletionOptions
+        {
+            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
+                "place",
+                BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
+                jsonSchemaIsStrict: true),
+        };
+        using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streamer"));
+
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Where?")], options))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        Assert.That(text.ToString(), Is.EqualTo("""{"city": "Paris"}"""));
+    }
+
+    [Test]
     public async Task A_raw_schema_on_the_request_is_sent_and_enforced()
     {
         await using var host = await IntegrationHost.StartAsync(o => o.MaxReasks = 0);
