@@ -30,7 +30,8 @@ namespace SafeOpenAI;
 /// <c>items</c>, <c>enum</c>, <c>anyOf</c>, <c>$ref</c> to <c>#</c>, <c>#/$defs/…</c> or any JSON
 /// pointer, <c>pattern</c>, <c>format</c>, <c>minimum</c>/<c>maximum</c> (also exclusive),
 /// <c>multipleOf</c>, <c>minItems</c>/<c>maxItems</c>. <c>const</c>, which NJsonSchema does not
-/// evaluate, is checked as the equivalent one-value <c>enum</c>.
+/// evaluate, is checked as the equivalent one-value <c>enum</c>, and <c>$defs</c> as draft-07
+/// <c>definitions</c> (NJsonSchema resolves a self-referencing <c>$defs</c> entry only under that name).
 /// </para>
 /// <para>
 /// Outcomes: Allow; an answer with tool calls and no text is not a structured answer and is
