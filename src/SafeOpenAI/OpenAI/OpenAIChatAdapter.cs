@@ -212,10 +212,18 @@ internal static class OpenAIChatAdapter
         _ => reason.ToString(),
     };
 
-    /// <summary>Returns the completion to hand to the caller: the model's own when no validator rewrote it, otherwise a copy with the rewritten text.</summary>
+    /// <summary>
+    /// Returns the completion to hand to the caller: the model's own when no validator rewrote it,
+    /// a copy with the rewritten text when one did, and a new completion (finish reason stop, zero
+    /// usage) for an answer the model never gave, such as a curated article returned by an input guard.
+    /// </summary>
     public static ChatCompletion ToCompletion(SafetyResponse response)
     {
-        var original = (ChatCompletion)response.RawRepresentation!;
+        if (response.RawRepresentation is not ChatCompletion original)
+        {
+            return FromAnswer(response);
+        }
+
         if (!response.IsRewritten)
         {
             return original;
@@ -232,6 +240,22 @@ internal static class OpenAIChatAdapter
             model: original.Model,
             systemFingerprint: original.SystemFingerprint,
             usage: original.Usage);
+    }
+
+    private static ChatCompletion FromAnswer(SafetyResponse response)
+    {
+        var usage = response.Usage ?? TokenUsage.Zero;
+        return OpenAIChatModelFactory.ChatCompletion(
+            id: "safeopenai-" + Guid.NewGuid().ToString("N"),
+            finishReason: ChatFinishReason.Stop,
+            content: new ChatMessageContent(response.Parts.Where(p => p.Kind != MessagePartKind.Other || p.RawRepresentation is ChatMessageContentPart).Select(ToContentPart).ToArray()),
+            refusal: response.Refusal,
+            role: ChatMessageRole.Assistant,
+            createdAt: DateTimeOffset.UtcNow,
+            usage: OpenAIChatModelFactory.ChatTokenUsage(
+                outputTokenCount: usage.OutputTokens,
+                inputTokenCount: usage.InputTokens,
+                totalTokenCount: usage.TotalTokens));
     }
 
     public static ChatCompletion CreateRefusal(SafetyPipelineResult result)
