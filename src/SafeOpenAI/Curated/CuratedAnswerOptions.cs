@@ -8,9 +8,9 @@ public sealed class CuratedAnswerOptions
 {
     /// <summary>
     /// Gets or sets the confidence (<see cref="CuratedMatch.Confidence"/>, 0–1) from which the best
-    /// article is returned as the answer without calling the model. Default 0.7: every query term,
-    /// IDF-weighted, is in the article and it scores at least 40 % above the runner-up (or 85 % of
-    /// the terms and a clear winner). Raise it to answer less often from the knowledge base.
+    /// article is returned as the answer without calling the model. Default 0.7: the article holds every query term
+    /// (IDF-weighted) and the runner-up scores at most 60 % of it, or it holds 70 % and no other
+    /// article matches. Raise it to answer less often from the knowledge base.
     /// </summary>
     public double AnswerThreshold { get; set; } = 0.7;
 

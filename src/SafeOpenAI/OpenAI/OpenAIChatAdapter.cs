@@ -242,6 +242,25 @@ internal static class OpenAIChatAdapter
             usage: original.Usage);
     }
 
+    /// <summary>
+    /// The streamed form of an answer the model never gave (a curated article returned by an input
+    /// guard): one update with the whole text, role assistant, finish reason stop and the usage.
+    /// </summary>
+    public static StreamingChatCompletionUpdate[] ToStreamingUpdates(SafetyResponse response)
+    {
+        var completion = FromAnswer(response);
+        return
+        [
+            OpenAIChatModelFactory.StreamingChatCompletionUpdate(
+                completionId: completion.Id,
+                contentUpdate: completion.Content,
+                role: ChatMessageRole.Assistant,
+                finishReason: ChatFinishReason.Stop,
+                createdAt: completion.CreatedAt,
+                usage: completion.Usage),
+        ];
+    }
+
     private static ChatCompletion FromAnswer(SafetyResponse response)
     {
         var usage = response.Usage ?? TokenUsage.Zero;
