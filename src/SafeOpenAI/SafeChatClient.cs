@@ -1,5 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -27,9 +29,10 @@ namespace SafeOpenAI;
 /// cost and audit id of a call, and to pass sources, a risk domain or an explicit identity.
 /// </para>
 /// <para>
-/// Streaming holds the whole answer back until it has passed the output checks, then replays the
-/// model's updates, so no unchecked text reaches the caller. Synchronous overloads block on the
-/// asynchronous pipeline. Thread-safe.
+/// Streaming checks the answer in sentence-aligned windows and, by default, releases the model's
+/// own updates one window at a time after the window passed, so no unchecked text reaches the
+/// caller (see <see cref="StreamingOptions"/>). Synchronous overloads block on the asynchronous
+/// pipeline. Thread-safe.
 /// </para>
 /// </remarks>
 // RS0026/RS0027: these overloads must mirror ChatClient's own signatures, optional parameters included.
@@ -104,19 +107,26 @@ public class SafeChatClient : ChatClient
         CompleteChat(messages, null, CancellationToken.None);
 
     /// <inheritdoc cref="ChatClient.CompleteChatStreamingAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
-    /// <remarks>The answer is checked whole before the first update is yielded. A block throws <see cref="SafetyViolationException"/> from the enumeration, or yields one refusal update.</remarks>
+    /// <remarks>
+    /// The answer is checked in sentence-aligned windows (<see cref="SafeOpenAIOptions.Streaming"/>):
+    /// in HoldBack mode (the default) no update is yielded before its window passed; in CutOff mode
+    /// updates flow at once and the stream stops when a window fails. A block throws
+    /// <see cref="SafetyViolationException"/> from the enumeration after the updates already
+    /// released, or, with <see cref="SafetyBlockBehavior.ReturnRefusal"/>, ends with one update whose
+    /// finish reason is <see cref="ChatFinishReason.ContentFilter"/>.
+    /// </remarks>
     public override AsyncCollectionResult<StreamingChatCompletionUpdate> CompleteChatStreamingAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
-        return new HeldBackStreamingResult(token => RunStreamingAsync(list, options, token), cancellationToken);
+        return new SafeStreamingResult((writer, token) => RunStreamingAsync(list, options, writer, token), cancellationToken);
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChatStreaming(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
-    /// <remarks>The answer is checked whole before the first update is yielded.</remarks>
+    /// <remarks>The answer is checked in windows as in <see cref="CompleteChatStreamingAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>.</remarks>
     public override CollectionResult<StreamingChatCompletionUpdate> CompleteChatStreaming(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
-        return new HeldBackStreamingCollection(token => RunStreamingAsync(list, options, token), cancellationToken);
+        return new SafeStreamingCollection((writer, token) => RunStreamingAsync(list, options, writer, token), cancellationToken);
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChatStreamingAsync(ChatMessage[])"/>
@@ -261,44 +271,60 @@ public class SafeChatClient : ChatClient
         return (result, raw);
     }
 
-    private async Task<IReadOnlyList<StreamingChatCompletionUpdate>> RunStreamingAsync(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, CancellationToken cancellationToken)
+    private async Task RunStreamingAsync(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, ChannelWriter<StreamingChatCompletionUpdate> writer, CancellationToken cancellationToken)
     {
         var request = CreateRequest(messages, options, null, [], null);
-        var result = await _pipeline.RunAsync(
+        var released = false;
+        var result = await _pipeline.RunStreamingAsync(
             request,
-            async (guarded, token) =>
+            (guarded, token) => StreamModelAsync(guarded, options, token),
+            async (release, token) =>
             {
-                var buffer = new StreamingAnswerBuffer();
-                var stream = _inner.CompleteChatStreamingAsync(
-                    OpenAIChatAdapter.ToChatMessages(guarded.Messages),
-                    OpenAIChatAdapter.PrepareOptions(options, guarded),
-                    token);
-                await foreach (var update in stream.WithCancellation(token).ConfigureAwait(false))
+                foreach (var update in StreamingAnswerBuffer.UpdatesFor(release))
                 {
-                    buffer.Add(update);
+                    await writer.WriteAsync(update, token).ConfigureAwait(false);
+                    released = true;
                 }
-
-                return buffer.ToSafetyResponse();
             },
             cancellationToken).ConfigureAwait(false);
 
         if (result.Status == SafeChatStatus.Completed)
         {
-            return ((StreamingAnswerBuffer)result.Response!.RawRepresentation!).UpdatesFor(result.Response);
+            return;
         }
 
-        var refusal = CompletionOrRefusal(result);
-        return
-        [
+        if (_onBlock != SafetyBlockBehavior.ReturnRefusal)
+        {
+            throw new SafetyViolationException(result.DecisiveVerdict!, result.Verdicts, result.AuditId);
+        }
+
+        // Text already shown stays shown; the stream ends the way a content filter ends it.
+        var refusal = OpenAIChatAdapter.CreateRefusal(result);
+        await writer.WriteAsync(
             OpenAIChatModelFactory.StreamingChatCompletionUpdate(
                 completionId: refusal.Id,
-                contentUpdate: refusal.Content,
+                contentUpdate: released ? new ChatMessageContent(string.Empty) : refusal.Content,
                 role: ChatMessageRole.Assistant,
                 finishReason: ChatFinishReason.ContentFilter,
                 createdAt: refusal.CreatedAt,
                 model: refusal.Model,
                 usage: refusal.Usage),
-        ];
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<SafetyStreamChunk> StreamModelAsync(SafetyRequest guarded, ChatCompletionOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = new StreamingAnswerBuffer();
+        var stream = _inner.CompleteChatStreamingAsync(
+            OpenAIChatAdapter.ToChatMessages(guarded.Messages),
+            OpenAIChatAdapter.PrepareOptions(options, guarded),
+            cancellationToken);
+        await foreach (var update in stream.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return buffer.Add(update);
+        }
+
+        yield return SafetyStreamChunk.Completed(buffer.ToSafetyResponse());
     }
 
     private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain) =>

@@ -88,11 +88,15 @@ internal sealed class RequestHandler
             chat.Model,
             DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             content,
-            scripted.FinishReason ?? finishReason,
+            scripted.FinishReason ?? (scripted.ToolCalls.Count > 0 && finishReason == "stop" ? "tool_calls" : finishReason),
             scripted.PromptTokens ?? OfflineChatModel.EstimatePromptTokens(chat),
             scripted.CompletionTokens ?? completionTokens,
             scripted.CachedTokens,
-            scripted.ReasoningTokens);
+            scripted.ReasoningTokens)
+        {
+            Pieces = finishReason == "length" ? null : scripted.Pieces,
+            ToolCalls = scripted.ToolCalls,
+        };
 
         if (scripted.Kind == ScriptedChatKind.BrokenStream)
         {
@@ -267,6 +271,24 @@ internal sealed class RequestHandler
         writer.WriteNull("refusal");
         writer.WriteStartArray("annotations");
         writer.WriteEndArray();
+        if (answer.ToolCalls.Count > 0)
+        {
+            writer.WriteStartArray("tool_calls");
+            foreach (var call in answer.ToolCalls)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", call.Id);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", call.Name);
+                writer.WriteString("arguments", call.Arguments);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
         writer.WriteNull("logprobs");
         writer.WriteString("finish_reason", answer.FinishReason);
@@ -350,6 +372,50 @@ internal sealed class RequestHandler
         writer.WriteEndObject();
     }
 
+    private static void WriteToolCallChunk(Utf8JsonWriter writer, ChatAnswer answer, bool includeUsage, int index, ScriptedToolCall call, string arguments, bool first)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", answer.Id);
+        writer.WriteString("object", "chat.completion.chunk");
+        writer.WriteNumber("created", answer.Created);
+        writer.WriteString("model", answer.Model);
+        writer.WriteString("system_fingerprint", "fp_local");
+        writer.WriteStartArray("choices");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", 0);
+        writer.WriteStartObject("delta");
+        writer.WriteStartArray("tool_calls");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", index);
+        if (first)
+        {
+            writer.WriteString("id", call.Id);
+            writer.WriteString("type", "function");
+        }
+
+        writer.WriteStartObject("function");
+        if (first)
+        {
+            writer.WriteString("name", call.Name);
+        }
+
+        writer.WriteString("arguments", arguments);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteNull("logprobs");
+        writer.WriteNull("finish_reason");
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        if (includeUsage)
+        {
+            writer.WriteNull("usage");
+        }
+
+        writer.WriteEndObject();
+    }
+
     private List<string> SplitContent(string content)
     {
         var pieces = new List<string>();
@@ -374,10 +440,23 @@ internal sealed class RequestHandler
     {
         await StartEventStreamAsync().ConfigureAwait(false);
         await WriteEventAsync(w => WriteChunk(w, answer, chat.IncludeUsage, "assistant", string.Empty, null, false)).ConfigureAwait(false);
-        foreach (var piece in SplitContent(answer.Content))
+        foreach (var piece in answer.Pieces ?? SplitContent(answer.Content))
         {
             await PauseBetweenChunksAsync().ConfigureAwait(false);
             await WriteEventAsync(w => WriteChunk(w, answer, chat.IncludeUsage, null, piece, null, false)).ConfigureAwait(false);
+        }
+
+        for (var index = 0; index < answer.ToolCalls.Count; index++)
+        {
+            var call = answer.ToolCalls[index];
+            var callIndex = index;
+            await PauseBetweenChunksAsync().ConfigureAwait(false);
+            await WriteEventAsync(w => WriteToolCallChunk(w, answer, chat.IncludeUsage, callIndex, call, string.Empty, first: true)).ConfigureAwait(false);
+            foreach (var piece in SplitContent(call.Arguments))
+            {
+                await PauseBetweenChunksAsync().ConfigureAwait(false);
+                await WriteEventAsync(w => WriteToolCallChunk(w, answer, chat.IncludeUsage, callIndex, call, piece, first: false)).ConfigureAwait(false);
+            }
         }
 
         await WriteEventAsync(w => WriteChunk(w, answer, chat.IncludeUsage, null, null, answer.FinishReason, false)).ConfigureAwait(false);
@@ -508,5 +587,10 @@ internal sealed class RequestHandler
         int PromptTokens,
         int CompletionTokens,
         int CachedTokens,
-        int ReasoningTokens);
+        int ReasoningTokens)
+    {
+        public IReadOnlyList<string>? Pieces { get; init; }
+
+        public IReadOnlyList<ScriptedToolCall> ToolCalls { get; init; } = [];
+    }
 }

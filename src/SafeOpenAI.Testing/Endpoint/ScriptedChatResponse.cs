@@ -46,6 +46,10 @@ public sealed class ScriptedChatResponse
 
     internal string? RawBody { get; private set; }
 
+    internal IReadOnlyList<string>? Pieces { get; private set; }
+
+    internal IReadOnlyList<ScriptedToolCall> ToolCalls { get; private set; } = [];
+
     internal string? ContentType { get; private set; }
 
     /// <summary>Creates a response whose answer is the given text.</summary>
@@ -56,6 +60,24 @@ public sealed class ScriptedChatResponse
     {
         ArgumentNullException.ThrowIfNull(content);
         return new ScriptedChatResponse(ScriptedChatKind.Text) { Content = content };
+    }
+
+    /// <summary>
+    /// Creates a text response that a streaming request receives in exactly these pieces, one
+    /// <c>chat.completion.chunk</c> each (a non-streaming request receives their concatenation).
+    /// </summary>
+    /// <param name="pieces">The content deltas, in order; none null.</param>
+    /// <returns>The response.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pieces"/> or one of them is null.</exception>
+    public static ScriptedChatResponse Streamed(params string[] pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        foreach (var piece in pieces)
+        {
+            ArgumentNullException.ThrowIfNull(piece, nameof(pieces));
+        }
+
+        return new ScriptedChatResponse(ScriptedChatKind.Text) { Content = string.Concat(pieces), Pieces = pieces.ToArray() };
     }
 
     /// <summary>Creates a response that lets the offline model answer; useful with <see cref="Delayed"/> and <see cref="WithUsage"/>.</summary>
@@ -165,6 +187,28 @@ public sealed class ScriptedChatResponse
         return copy;
     }
 
+    /// <summary>
+    /// Returns a copy whose answer also calls a function: in a non-streamed answer as
+    /// <c>message.tool_calls</c>, in a stream as tool-call deltas after the content (the arguments
+    /// split into pieces of the endpoint's chunk size). The finish reason becomes
+    /// <c>tool_calls</c> unless <see cref="WithFinishReason"/> sets another.
+    /// </summary>
+    /// <param name="id">The tool call id, for example <c>call_1</c>.</param>
+    /// <param name="name">The function name.</param>
+    /// <param name="arguments">The arguments as JSON text.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentException"><paramref name="id"/> or <paramref name="name"/> is null or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="arguments"/> is null.</exception>
+    public ScriptedChatResponse WithToolCall(string id, string name, string arguments)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var copy = Clone();
+        copy.ToolCalls = [.. ToolCalls, new ScriptedToolCall(id, name, arguments)];
+        return copy;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Delay > TimeSpan.Zero ? $"{Kind} after {Delay}" : Kind.ToString();
 
@@ -190,3 +234,6 @@ internal enum ScriptedChatKind
     NeverEnding,
     Raw,
 }
+
+/// <summary>A function call in a scripted answer.</summary>
+internal sealed record ScriptedToolCall(string Id, string Name, string Arguments);

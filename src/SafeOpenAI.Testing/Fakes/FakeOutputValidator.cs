@@ -44,6 +44,9 @@ public sealed class FakeOutputValidator : IOutputValidator
         set => _handler = value;
     }
 
+    /// <summary>Gets or sets the scope reported by <see cref="GetScope"/> for every request. Default <see cref="OutputValidationScope.WholeAnswer"/>.</summary>
+    public OutputValidationScope Scope { get; set; } = OutputValidationScope.WholeAnswer;
+
     /// <summary>Gets or sets how long each call waits before answering (honouring cancellation). Default none.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -58,6 +61,9 @@ public sealed class FakeOutputValidator : IOutputValidator
     /// <param name="userMessage">The message safe to show the end user.</param>
     public void BlockWith(string code = "output.blocked", string userMessage = "The answer was blocked by a test validator.") =>
         Result = OutputValidationResult.FromVerdict(SafetyVerdict.Block(Name, code, userMessage));
+
+    /// <inheritdoc />
+    public OutputValidationScope GetScope(SafetyRequest request) => Scope;
 
     /// <inheritdoc />
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

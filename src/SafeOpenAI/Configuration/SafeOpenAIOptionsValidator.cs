@@ -71,9 +71,9 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
             errors.Add($"{Key("Streaming:WindowCharacters")} must be between 20 and 100000 characters (was {streaming.WindowCharacters}).");
         }
 
-        if (streaming.OverlapCharacters < 0 || streaming.OverlapCharacters > streaming.WindowCharacters)
+        if (streaming.OverlapCharacters is < 0 or > 100_000)
         {
-            errors.Add($"{Key("Streaming:OverlapCharacters")} must be between 0 and {Key("Streaming:WindowCharacters")} ({streaming.WindowCharacters}) characters (was {streaming.OverlapCharacters}).");
+            errors.Add($"{Key("Streaming:OverlapCharacters")} must be between 0 and 100000 characters (was {streaming.OverlapCharacters}).");
         }
     }
 

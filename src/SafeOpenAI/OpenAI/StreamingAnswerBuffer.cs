@@ -4,34 +4,27 @@ using OpenAI.Chat;
 namespace SafeOpenAI;
 
 /// <summary>
-/// Collects a streamed answer whole, so that output stages check it before any chunk reaches the
-/// caller, and keeps the SDK's updates to replay them unchanged when the answer passes.
+/// Assembles the whole answer from the SDK's streaming updates (text, refusal, tool calls, usage,
+/// finish reason), for the closing <see cref="SafetyStreamChunk.Completed"/> report, and maps
+/// updates to and from the neutral stream chunks.
 /// </summary>
 internal sealed class StreamingAnswerBuffer
 {
-    private readonly List<StreamingChatCompletionUpdate> _updates = [];
     private readonly StringBuilder _text = new();
     private readonly StringBuilder _refusal = new();
     private readonly SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)> _toolCalls = [];
     private ChatTokenUsage? _usage;
     private ChatFinishReason? _finishReason;
 
-    public IReadOnlyList<StreamingChatCompletionUpdate> Updates => _updates;
-
-    public void Add(StreamingChatCompletionUpdate update)
+    /// <summary>Adds one update and returns its neutral chunk.</summary>
+    public SafetyStreamChunk Add(StreamingChatCompletionUpdate update)
     {
-        _updates.Add(update);
-        foreach (var part in update.ContentUpdate)
-        {
-            if (part.Kind == ChatMessageContentPartKind.Text)
-            {
-                _text.Append(part.Text);
-            }
-        }
-
-        if (update.RefusalUpdate is { } refusal)
+        var text = OpenAIChatAdapter.JoinText(update.ContentUpdate);
+        _text.Append(text);
+        if (update.RefusalUpdate is { Length: > 0 } refusal)
         {
             _refusal.Append(refusal);
+            text += refusal;
         }
 
         foreach (var call in update.ToolCallUpdates)
@@ -49,6 +42,7 @@ internal sealed class StreamingAnswerBuffer
 
         _usage = update.Usage ?? _usage;
         _finishReason = update.FinishReason ?? _finishReason;
+        return new SafetyStreamChunk(text, update, update.ToolCallUpdates.Count > 0);
     }
 
     public SafetyResponse ToSafetyResponse() =>
@@ -57,28 +51,51 @@ internal sealed class StreamingAnswerBuffer
             OpenAIChatAdapter.ToTokenUsage(_usage),
             _finishReason is { } reason ? OpenAIChatAdapter.FinishReasonName(reason) : null,
             _toolCalls.Values.Select(c => new ToolCallInfo(c.Id ?? string.Empty, c.Name ?? string.Empty, c.Arguments.ToString())).ToArray(),
-            _refusal.Length > 0 ? _refusal.ToString() : null,
-            this);
+            _refusal.Length > 0 ? _refusal.ToString() : null);
 
-    /// <summary>Returns what the caller receives: the SDK's own updates, or one update carrying the rewritten text.</summary>
-    public IReadOnlyList<StreamingChatCompletionUpdate> UpdatesFor(SafetyResponse approved)
+    /// <summary>
+    /// Returns the updates the caller receives for one release: the SDK's own updates, or, for a
+    /// rewritten window, one update with the new text followed by the rest of what the chunks
+    /// carried (tool-call deltas, usage, finish reason) without their text.
+    /// </summary>
+    public static IEnumerable<StreamingChatCompletionUpdate> UpdatesFor(SafetyStreamRelease release)
     {
-        if (!approved.IsRewritten)
+        if (release.RewrittenText is null)
         {
-            return _updates;
+            foreach (var chunk in release.Chunks)
+            {
+                yield return (StreamingChatCompletionUpdate)chunk.RawRepresentation!;
+            }
+
+            yield break;
         }
 
-        var first = _updates.Count > 0 ? _updates[0] : null;
-        return
-        [
-            OpenAIChatModelFactory.StreamingChatCompletionUpdate(
-                completionId: first?.CompletionId,
-                contentUpdate: new ChatMessageContent(approved.Text),
-                role: ChatMessageRole.Assistant,
-                finishReason: _finishReason,
-                createdAt: first?.CreatedAt ?? default,
-                model: first?.Model,
-                usage: _usage),
-        ];
+        var first = (StreamingChatCompletionUpdate)release.Chunks[0].RawRepresentation!;
+        if (release.RewrittenText.Length > 0)
+        {
+            yield return OpenAIChatModelFactory.StreamingChatCompletionUpdate(
+                completionId: first.CompletionId,
+                contentUpdate: new ChatMessageContent(release.RewrittenText),
+                role: first.Role,
+                createdAt: first.CreatedAt,
+                model: first.Model,
+                systemFingerprint: first.SystemFingerprint);
+        }
+
+        foreach (var chunk in release.Chunks)
+        {
+            var update = (StreamingChatCompletionUpdate)chunk.RawRepresentation!;
+            if (update.ToolCallUpdates.Count > 0 || update.Usage is not null || update.FinishReason is not null)
+            {
+                yield return OpenAIChatModelFactory.StreamingChatCompletionUpdate(
+                    completionId: update.CompletionId,
+                    toolCallUpdates: update.ToolCallUpdates,
+                    finishReason: update.FinishReason,
+                    createdAt: update.CreatedAt,
+                    model: update.Model,
+                    systemFingerprint: update.SystemFingerprint,
+                    usage: update.Usage);
+            }
+        }
     }
 }

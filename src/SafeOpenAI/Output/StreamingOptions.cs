@@ -8,8 +8,12 @@ namespace SafeOpenAI;
 /// <remarks>
 /// A window closes at the first update boundary after a sentence end (<c>.</c>, <c>!</c>,
 /// <c>?</c>, a line break) once it holds at least <see cref="WindowCharacters"/> characters, or
-/// when it reaches twice that without a sentence end, or when the stream ends. Windows are made of
-/// whole model updates, so the text checked is exactly the text released.
+/// when it reaches twice that without a sentence end (then it is cut at the last update boundary
+/// between words, so no word is split between windows; only a run of four times the window size
+/// without such a boundary is cut where it stands), or when the stream ends. Windows are made
+/// of whole model updates, so the text checked is exactly the text released. A phrase split across
+/// two windows is seen whole by the second window's checks through the overlap, but in that case
+/// its first part has already been released.
 /// </remarks>
 public sealed class StreamingOptions
 {
@@ -26,7 +30,7 @@ public sealed class StreamingOptions
     /// <summary>
     /// Gets or sets how many characters of the text before a window are given to its checks as
     /// <see cref="OutputWindow.Context"/>, so that a phrase or token split across the boundary is
-    /// still seen. Default 60 characters. Between 0 and <see cref="WindowCharacters"/>.
+    /// still seen. Default 60 characters. Between 0 and 100,000.
     /// </summary>
     public int OverlapCharacters { get; set; } = 60;
 }

@@ -45,6 +45,9 @@ public sealed partial class SafetyPipeline
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxReasks;
+    private readonly StreamingMode _streamingMode;
+    private readonly int _windowCharacters;
+    private readonly int _overlapCharacters;
 
     internal SafetyPipeline(
         IReadOnlyList<IInputGuard> inputGuards,
@@ -72,6 +75,9 @@ public sealed partial class SafetyPipeline
         _timeProvider = timeProvider;
         _logger = logger;
         _maxReasks = options.MaxReasks;
+        _streamingMode = options.Streaming.Mode;
+        _windowCharacters = options.Streaming.WindowCharacters;
+        _overlapCharacters = options.Streaming.OverlapCharacters;
         Stages = DescribeStages();
     }
 
@@ -89,11 +95,15 @@ public sealed partial class SafetyPipeline
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
     /// <exception cref="Exception">Whatever the model call, a stage or the audit sink threw, unchanged.</exception>
-    public async Task<SafetyPipelineResult> RunAsync(SafetyRequest request, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
+    public Task<SafetyPipelineResult> RunAsync(SafetyRequest request, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(invokeModel);
+        return RunCoreAsync(request, (call, token) => RunStagesAsync(call, invokeModel, token), cancellationToken);
+    }
 
+    private async Task<SafetyPipelineResult> RunCoreAsync(SafetyRequest request, Func<PipelineCall, CancellationToken, Task<StageOutcome>> runStages, CancellationToken cancellationToken)
+    {
         if (request.AuditId.Length == 0)
         {
             request = request.With(request.SafetyIdentifier, request.Parameters, Guid.NewGuid().ToString("N"));
@@ -104,7 +114,7 @@ public sealed partial class SafetyPipeline
         Exception? failure = null;
         try
         {
-            outcome = await RunStagesAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
+            outcome = await runStages(call, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -141,41 +151,9 @@ public sealed partial class SafetyPipeline
 
     private async Task<StageOutcome> RunStagesAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
-        ApplyIdentity(call);
-        ApplyHardening(call);
-
-        if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } budgetBlock)
+        if (await RunInputGuardsAsync(call, cancellationToken).ConfigureAwait(false) is { } inputStop)
         {
-            return call.Blocked(budgetBlock);
-        }
-
-        foreach (var guard in _inputGuards)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
-            call.Add(result.Verdict, SafetyPhase.Input);
-            if (result.Verdict.Action == SafetyAction.Block)
-            {
-                return call.Blocked(result.Verdict);
-            }
-
-            if (result.Answer is { } answer)
-            {
-                // Validated material answers the request: the model is not called, nothing is billed.
-                call.AnsweredWithoutModel = true;
-                return PipelineCall.Completed(answer);
-            }
-
-            if (result.RewrittenMessages is { } rewritten)
-            {
-                call.Request = call.Request.WithMessages(rewritten);
-            }
-
-            if (result.RewrittenSources is { } sources)
-            {
-                call.Request = call.Request.WithSources(sources);
-            }
+            return inputStop;
         }
 
         var moderatedParts = _moderation is not null && _moderationOptions.CheckInput ? ModeratedInputParts(call.Request) : [];
@@ -220,6 +198,7 @@ public sealed partial class SafetyPipeline
 
             if (attempt > _maxReasks)
             {
+                call.Add(reask.Verdict, SafetyPhase.Output);
                 return call.Blocked(reask.Verdict);
             }
 
@@ -233,6 +212,11 @@ public sealed partial class SafetyPipeline
             response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
         }
 
+        return ReviewOrComplete(call, response);
+    }
+
+    private static StageOutcome ReviewOrComplete(PipelineCall call, SafetyResponse response)
+    {
         var review = call.FirstReview();
         if (review is not null)
         {
@@ -247,6 +231,49 @@ public sealed partial class SafetyPipeline
         }
 
         return PipelineCall.Completed(response);
+    }
+
+    /// <summary>Runs identity, hardening, the budget reservation and the input guards; returns the outcome when one of them ends the call.</summary>
+    private async Task<StageOutcome?> RunInputGuardsAsync(PipelineCall call, CancellationToken cancellationToken)
+    {
+        ApplyIdentity(call);
+        ApplyHardening(call);
+
+        if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } budgetBlock)
+        {
+            return call.Blocked(budgetBlock);
+        }
+
+        foreach (var guard in _inputGuards)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
+            call.Add(result.Verdict, SafetyPhase.Input);
+            if (result.Verdict.Action == SafetyAction.Block)
+            {
+                return call.Blocked(result.Verdict);
+            }
+
+            if (result.Answer is { } answer)
+            {
+                // Validated material answers the request: the model is not called, nothing is billed.
+                call.AnsweredWithoutModel = true;
+                return PipelineCall.Completed(answer);
+            }
+
+            if (result.RewrittenMessages is { } rewritten)
+            {
+                call.Request = call.Request.WithMessages(rewritten);
+            }
+
+            if (result.RewrittenSources is { } sources)
+            {
+                call.Request = call.Request.WithSources(sources);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

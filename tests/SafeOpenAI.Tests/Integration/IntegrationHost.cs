@@ -29,9 +29,9 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public RecordingAuditSink Audit => (RecordingAuditSink)Services.GetRequiredService<IAuditSink>();
 
-    public static async Task<IntegrationHost> StartAsync(Action<SafeOpenAIOptions>? configure = null, Action<ISafeOpenAIBuilder>? build = null)
+    public static async Task<IntegrationHost> StartAsync(Action<SafeOpenAIOptions>? configure = null, Action<ISafeOpenAIBuilder>? build = null, LocalOpenAIEndpointOptions? endpointOptions = null)
     {
-        var endpoint = await LocalOpenAIEndpoint.StartAsync();
+        var endpoint = await LocalOpenAIEndpoint.StartAsync(endpointOptions);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(endpoint.CreateChatClient("gpt-4o-mini", maxRetries: 0));
