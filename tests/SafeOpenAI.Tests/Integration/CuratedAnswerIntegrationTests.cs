@@ -45,6 +45,23 @@ public class CuratedAnswerIntegrationTests
     }
 
     [Test]
+    public async Task A_curated_hit_is_streamed_as_one_update()
+    {
+        await using var host = await IntegrationHost.StartAsync(build: b => b.AddCuratedAnswers(HelpCentre.KnowledgeBase));
+        using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streaming-user"));
+
+        var updates = new List<StreamingChatCompletionUpdate>();
+        await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("How can I reset my password?")]))
+        {
+            updates.Add(update);
+        }
+
+        Assert.That(string.Concat(updates.SelectMany(u => u.ContentUpdate).Select(p => p.Text)), Is.EqualTo(HelpCentre.Articles[0].Body));
+        Assert.That(updates[^1].FinishReason, Is.EqualTo(ChatFinishReason.Stop));
+        Assert.That(host.Endpoint.ChatRequests, Is.Empty);
+    }
+
+    [Test]
     public async Task A_miss_calls_the_model_with_the_close_articles_as_sources()
     {
         await using var host = await IntegrationHost.StartAsync(build: b => b.AddCuratedAnswers(HelpCentre.KnowledgeBase, o => o.SourceThreshold = 0.2));
