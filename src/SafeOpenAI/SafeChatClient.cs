@@ -75,11 +75,61 @@ public class SafeChatClient : ChatClient
     /// <exception cref="ArgumentException">A message has an unsupported type.</exception>
     /// <exception cref="ClientResultException">The model endpoint failed after the SDK's retries.</exception>
     /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
-    public virtual async Task<SafeChatResult> CompleteAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
+    public virtual Task<SafeChatResult> CompleteAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (result, _) = await RunAsync(request.Messages, request.Options, request.Identity, request.Sources, request.RiskDomain, cancellationToken).ConfigureAwait(false);
-        return new SafeChatResult(result, result.Status == SafeChatStatus.Completed ? OpenAIChatAdapter.ToCompletion(result.Response!) : null);
+        return CompleteCoreAsync(request, request.ResponseSchema, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one structured-output call: the JSON schema of <typeparamref name="T"/> (System.Text.Json's
+    /// <c>JsonSchemaExporter</c>, rewritten to OpenAI's strict subset) is sent as a strict
+    /// <c>json_schema</c> response format, the answer is validated against it by
+    /// <see cref="JsonSchemaValidator"/> (the model is asked again with the errors up to
+    /// <see cref="SafeOpenAIOptions.MaxReasks"/> times, each attempt budgeted), and the valid answer
+    /// is deserialised into <see cref="SafeChatResult{T}.Value"/>.
+    /// </summary>
+    /// <typeparam name="T">A type serialised as a JSON object (a class, record or struct with properties); put lists and scalars in a property.</typeparam>
+    /// <param name="request">The messages, options, identity, sources and risk domain; its <see cref="SafeChatRequest.ResponseSchema"/> must be unset (the schema comes from <typeparamref name="T"/>) and its response format is replaced.</param>
+    /// <param name="serializerOptions">The options that shape the schema and the deserialisation; <see langword="null"/> for web defaults (camelCase names), enums as names, numbers only as JSON numbers, nullable annotations respected.</param>
+    /// <param name="cancellationToken">Cancels the call; the budget is still settled or released and the audit still written.</param>
+    /// <returns>Completed with the answer and its value; Blocked (for example <c>schema.invalid</c> when the attempts are spent, with the error paths in the verdict's evidence) or PendingReview with the decisive verdict and a default value.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="request"/> has a <see cref="SafeChatRequest.ResponseSchema"/>, or a message has an unsupported type.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> cannot be expressed as an OpenAI strict schema (not an object, a dictionary, an untyped value).</exception>
+    /// <exception cref="StructuredOutputException">The answer passed the schema check but could not be deserialised into <typeparamref name="T"/>.</exception>
+    /// <exception cref="ClientResultException">The model endpoint failed after the SDK's retries.</exception>
+    /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
+    public virtual async Task<SafeChatResult<T>> CompleteAsync<T>(SafeChatRequest request, System.Text.Json.JsonSerializerOptions? serializerOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ResponseSchema is not null)
+        {
+            throw new ArgumentException("CompleteAsync<T> generates the response schema from T; leave SafeChatRequest.ResponseSchema unset, or call CompleteAsync(SafeChatRequest).", nameof(request));
+        }
+
+        var jsonOptions = serializerOptions ?? StrictJsonSchema.DefaultSerializerOptions;
+        var schema = StrictJsonSchema.For(typeof(T), jsonOptions);
+        var result = await CompleteCoreAsync(request, schema, cancellationToken).ConfigureAwait(false);
+        if (result.Status != SafeChatStatus.Completed)
+        {
+            return new SafeChatResult<T>(result, default);
+        }
+
+        T? value;
+        try
+        {
+            value = System.Text.Json.JsonSerializer.Deserialize<T>(OpenAIChatAdapter.JoinText(result.Completion!.Content), jsonOptions);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            var path = (ex as System.Text.Json.JsonException)?.Path is { Length: > 0 } p ? " at " + p : string.Empty;
+            throw new StructuredOutputException(result, typeof(T), $"The answer passed the JSON schema '{schema.Name}' but could not be deserialised as {typeof(T)}{path} ({ex.GetType().Name}).", ex);
+        }
+
+        return value is null
+            ? throw new StructuredOutputException(result, typeof(T), $"The answer passed the JSON schema '{schema.Name}' but deserialised as null, not {typeof(T)}.", null)
+            : new SafeChatResult<T>(result, value);
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChatAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
@@ -336,6 +386,13 @@ public class SafeChatClient : ChatClient
         yield return SafetyStreamChunk.Completed(buffer.ToSafetyResponse());
     }
 
+    private async Task<SafeChatResult> CompleteCoreAsync(SafeChatRequest request, JsonResponseSchema? schema, CancellationToken cancellationToken)
+    {
+        var options = schema is null ? request.Options : OpenAIChatAdapter.WithResponseSchema(request.Options, schema);
+        var (result, _) = await RunAsync(request.Messages, options, request.Identity, request.Sources, request.RiskDomain, cancellationToken).ConfigureAwait(false);
+        return new SafeChatResult(result, result.Status == SafeChatStatus.Completed ? OpenAIChatAdapter.ToCompletion(result.Response!) : null);
+    }
+
     private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain) =>
         new(OpenAIChatAdapter.ToSafetyMessages(messages), Model)
         {
@@ -344,6 +401,7 @@ public class SafeChatClient : ChatClient
             Parameters = OpenAIChatAdapter.ReadParameters(options),
             Sources = sources ?? [],
             RiskDomain = riskDomain,
+            ResponseSchema = OpenAIChatAdapter.ReadResponseSchema(options),
         };
 
     private ChatCompletion CompletionOrRefusal(SafetyPipelineResult result)

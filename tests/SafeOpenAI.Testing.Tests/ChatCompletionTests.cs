@@ -51,6 +51,45 @@ public sealed class ChatCompletionTests : LocalEndpointFixture
     }
 
     [Test]
+    public async Task Offline_model_answers_a_json_schema_request_with_json_that_follows_the_schema()
+    {
+        var client = Endpoint.CreateChatClient();
+        const string schema = """
+            {"type":"object","properties":{
+              "title":{"type":"string"},"count":{"type":"integer","minimum":3},"ratio":{"type":"number"},"done":{"type":"boolean"},
+              "when":{"type":"string","format":"date-time"},"kind":{"enum":["a","b"]},"fixed":{"const":"x"},
+              "items":{"type":"array","items":{"type":"string"},"minItems":2},
+              "note":{"type":["string","null"]},
+              "next":{"anyOf":[{"$ref":"#"},{"type":"null"}]},
+              "place":{"$ref":"#/$defs/place"}},
+             "$defs":{"place":{"type":"object","properties":{"city":{"type":"string"}}}}}
+            """;
+        var options = new ChatCompletionOptions
+        {
+            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("thing", BinaryData.FromString(schema), jsonSchemaIsStrict: true),
+        };
+
+        ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Make a thing.")], options);
+
+        using var answer = JsonDocument.Parse(completion.Content[0].Text);
+        var root = answer.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("title").GetString(), Is.EqualTo(OfflineChatModel.Marker + " title"));
+            Assert.That(root.GetProperty("count").GetInt32(), Is.EqualTo(3));
+            Assert.That(root.GetProperty("ratio").GetDouble(), Is.Zero);
+            Assert.That(root.GetProperty("done").GetBoolean(), Is.False);
+            Assert.That(root.GetProperty("when").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+            Assert.That(root.GetProperty("kind").GetString(), Is.EqualTo("a"));
+            Assert.That(root.GetProperty("fixed").GetString(), Is.EqualTo("x"));
+            Assert.That(root.GetProperty("items").GetArrayLength(), Is.EqualTo(2));
+            Assert.That(root.GetProperty("note").ValueKind, Is.EqualTo(JsonValueKind.String));
+            Assert.That(root.GetProperty("next").GetProperty("title").GetString(), Is.Not.Null, "a recursion is followed, then ended with null");
+            Assert.That(root.GetProperty("place").GetProperty("city").GetString(), Is.EqualTo(OfflineChatModel.Marker + " city"));
+        });
+    }
+
+    [Test]
     public async Task Offline_model_truncates_a_long_user_message_it_echoes()
     {
         var client = Endpoint.CreateChatClient();

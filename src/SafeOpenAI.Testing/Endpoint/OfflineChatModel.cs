@@ -15,6 +15,11 @@ namespace SafeOpenAI.Testing;
 /// <see cref="MaxEchoedCharacters"/> characters (an ellipsis marks a cut).
 /// </para>
 /// <para>
+/// A request with a <c>json_schema</c> response format is answered with the smallest JSON value
+/// that follows the schema instead (strings read <c>[offline model] NAME</c>, numbers 0, booleans
+/// <c>false</c>, arrays empty, enums their first value), so structured-output code runs offline.
+/// </para>
+/// <para>
 /// Token counts are an approximation, not a tokenizer: a text counts
 /// <c>ceil(characters / 4)</c> tokens (<see cref="EstimateTokens"/>); the prompt counts, per
 /// message, 3 tokens plus its text (every text part and the tool call arguments) plus
@@ -47,6 +52,11 @@ public static class OfflineChatModel
 
     internal static string Answer(ChatRequestInfo request)
     {
+        if (request.ResponseSchema is { } schema)
+        {
+            return OfflineJsonAnswer.Create(schema);
+        }
+
         var builder = new StringBuilder(Marker);
         builder.Append(CultureInfo.InvariantCulture, $" Received {request.Messages.Count} message{(request.Messages.Count == 1 ? string.Empty : "s")} (");
         builder.AppendJoin(", ", request.Messages.Select(m => m.Role));

@@ -13,7 +13,8 @@ internal sealed record ChatRequestInfo(
     int? MaxCompletionTokens,
     bool Stream,
     bool IncludeUsage,
-    string? SafetyIdentifier);
+    string? SafetyIdentifier,
+    JsonElement? ResponseSchema = null);
 
 /// <summary>One moderation input (one result of the response).</summary>
 internal sealed record ModerationInputInfo(string Text, bool HasText, int ImageCount);
@@ -148,7 +149,16 @@ internal static class RequestParsing
             && root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
             && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
         var safetyIdentifier = root.TryGetProperty("safety_identifier", out var si) && si.ValueKind == JsonValueKind.String ? si.GetString() : null;
-        return new ChatRequestInfo(model, messages, maxTokens, stream, includeUsage, safetyIdentifier);
+        JsonElement? responseSchema = null;
+        if (root.TryGetProperty("response_format", out var format) && format.ValueKind == JsonValueKind.Object
+            && format.TryGetProperty("type", out var formatType) && formatType.ValueEquals("json_schema")
+            && format.TryGetProperty("json_schema", out var jsonSchema) && jsonSchema.ValueKind == JsonValueKind.Object
+            && jsonSchema.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object)
+        {
+            responseSchema = schema.Clone();
+        }
+
+        return new ChatRequestInfo(model, messages, maxTokens, stream, includeUsage, safetyIdentifier, responseSchema);
     }
 
     public static ModerationRequestInfo ParseModeration(JsonElement? json)

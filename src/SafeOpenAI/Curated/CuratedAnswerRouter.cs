@@ -22,7 +22,8 @@ namespace SafeOpenAI;
 /// </para>
 /// <para>
 /// Only the last user message is the query (the question being asked now), and only its text
-/// parts. Evidence: <c>article_id</c> (or <c>article_ids</c>, comma-separated) and
+/// parts. A request with a <see cref="SafetyRequest.ResponseSchema"/> (structured output) is
+/// allowed unchanged: an article is not JSON of the schema. Evidence: <c>article_id</c> (or <c>article_ids</c>, comma-separated) and
 /// <c>confidence</c> (0–1, two decimals); never the query. Thread-safe; the options are read
 /// once. Cost: one BM25 lookup, linear in the postings of the query's terms.
 /// </para>
@@ -116,7 +117,8 @@ public sealed class CuratedAnswerRouter : IInputGuard
 
     private InputGuardResult Inspect(SafetyRequest request)
     {
-        var query = LastUserText(request.Messages);
+        // A request for structured output expects JSON of its schema, which an article is not.
+        var query = request.ResponseSchema is null ? LastUserText(request.Messages) : null;
         if (string.IsNullOrWhiteSpace(query))
         {
             return InputGuardResult.Allow(StageName);

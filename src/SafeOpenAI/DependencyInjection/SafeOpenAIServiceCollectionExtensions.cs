@@ -16,7 +16,7 @@ public static class SafeOpenAIServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SafeChatClient"/> and its default pipeline (input length guard,
-    /// OpenAI moderation on input and output, in-memory per-user budgets, model hardening, keyed
+    /// OpenAI moderation on input and output, JSON schema validation of structured answers, in-memory per-user budgets, model hardening, keyed
     /// safety identifier, audit to <c>ILogger</c>), configured from a configuration section such
     /// as <c>SafeOpenAI</c>. Options are validated when the host starts; each error names its key.
     /// </summary>
@@ -62,6 +62,9 @@ public static class SafeOpenAIServiceCollectionExtensions
 
         var registry = new SafetyStageRegistry();
         registry.InputGuards.Add(sp => new InputLengthGuard(Options(sp).InputLength, sp.GetRequiredService<ITokenCounter>()));
+        // First output validator: it costs nothing without a response schema, and a structured
+        // answer is re-asked before later validators spend work on a rejected one.
+        registry.OutputValidators.Add(_ => new JsonSchemaValidator());
         registry.Moderation = sp => new OpenAIModerationCheck(
             sp.GetRequiredKeyedService<ModerationClient>(SafeOpenAIServiceKeys.Inner),
             Options(sp).Moderation,

@@ -170,6 +170,44 @@ internal static class OpenAIChatAdapter
         return options;
     }
 
+    /// <summary>
+    /// Reads the neutral <see cref="JsonResponseSchema"/> from a <c>json_schema</c> response format
+    /// (serialised with the SDK's own writer, so no internal SDK type is touched); <see langword="null"/>
+    /// for text, <c>json_object</c> or no format.
+    /// </summary>
+    public static JsonResponseSchema? ReadResponseSchema(ChatCompletionOptions? options)
+    {
+        if (options?.ResponseFormat is not { } format)
+        {
+            return null;
+        }
+
+        var data = ModelReaderWriter.Write(format, ModelReaderWriterOptions.Json, OpenAIContext.Default);
+        using var document = System.Text.Json.JsonDocument.Parse(data);
+        var root = document.RootElement;
+        if (root.ValueKind != System.Text.Json.JsonValueKind.Object
+            || !root.TryGetProperty("type", out var type) || !type.ValueEquals("json_schema")
+            || !root.TryGetProperty("json_schema", out var jsonSchema) || jsonSchema.ValueKind != System.Text.Json.JsonValueKind.Object
+            || !jsonSchema.TryGetProperty("schema", out var schema) || schema.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var name = jsonSchema.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String && !string.IsNullOrWhiteSpace(n.GetString())
+            ? n.GetString()!
+            : "response";
+        var strict = jsonSchema.TryGetProperty("strict", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        return new JsonResponseSchema(name, schema.GetRawText(), strict);
+    }
+
+    /// <summary>Returns a copy of <paramref name="options"/> (new options when null) whose response format is <paramref name="schema"/> as <c>json_schema</c>.</summary>
+    public static ChatCompletionOptions WithResponseSchema(ChatCompletionOptions? options, JsonResponseSchema schema)
+    {
+        var copy = options is null ? new ChatCompletionOptions() : Clone(options);
+        copy.ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(schema.Name, BinaryData.FromString(schema.Schema), jsonSchemaIsStrict: schema.Strict);
+        return copy;
+    }
+
     private static ChatCompletionOptions Clone(ChatCompletionOptions options)
     {
         // The SDK's own JSON model round trip copies every option, including ones added in later SDK versions.

@@ -31,6 +31,17 @@ public sealed class SafeChatRequest
     /// <summary>Gets the sources the answer should be grounded in (RAG passages); empty when none.</summary>
     public IReadOnlyList<SourceDocument> Sources { get; init; } = [];
 
+    /// <summary>
+    /// Gets the JSON schema the answer must follow, or <see langword="null"/> for free text. When set,
+    /// it is sent as the <c>json_schema</c> response format (replacing one in <see cref="Options"/>)
+    /// and <see cref="JsonSchemaValidator"/> checks the answer against it, asking the model again on
+    /// failure. A raw schema string works: <c>new JsonResponseSchema("invoice", schemaJson, strict: true)</c>;
+    /// with <c>strict</c> OpenAI requires its strict subset
+    /// (https://platform.openai.com/docs/guides/structured-outputs#supported-schemas).
+    /// <c>CompleteAsync&lt;T&gt;</c> generates it from <c>T</c> and needs it unset.
+    /// </summary>
+    public JsonResponseSchema? ResponseSchema { get; init; }
+
     /// <summary>Gets the risk domain the application declares (for example <c>healthcare</c>, <c>finance</c>, <c>legal</c>), or <see langword="null"/>.</summary>
     public string? RiskDomain { get; init; }
 }

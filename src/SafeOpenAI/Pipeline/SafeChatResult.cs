@@ -2,8 +2,11 @@ using OpenAI.Chat;
 
 namespace SafeOpenAI;
 
-/// <summary>The outcome of <see cref="SafeChatClient.CompleteAsync(SafeChatRequest, CancellationToken)"/>. Immutable.</summary>
-public sealed class SafeChatResult
+/// <summary>
+/// The outcome of <see cref="SafeChatClient.CompleteAsync(SafeChatRequest, CancellationToken)"/>. Immutable.
+/// <see cref="SafeChatResult{T}"/> adds the deserialised answer of a structured-output call; no other type derives from it.
+/// </summary>
+public class SafeChatResult
 {
     internal SafeChatResult(SafetyPipelineResult outcome, ChatCompletion? completion)
     {
@@ -15,6 +18,18 @@ public sealed class SafeChatResult
         CostUsd = outcome.CostUsd;
         AuditId = outcome.AuditId;
         SafetyIdentifier = outcome.Request.SafetyIdentifier;
+    }
+
+    private protected SafeChatResult(SafeChatResult other)
+    {
+        Status = other.Status;
+        Completion = other.Completion;
+        Verdicts = other.Verdicts;
+        DecisiveVerdict = other.DecisiveVerdict;
+        Usage = other.Usage;
+        CostUsd = other.CostUsd;
+        AuditId = other.AuditId;
+        SafetyIdentifier = other.SafetyIdentifier;
     }
 
     /// <summary>Gets how the call ended.</summary>

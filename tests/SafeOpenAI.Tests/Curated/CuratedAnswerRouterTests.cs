@@ -80,6 +80,20 @@ public class CuratedAnswerRouterTests
     }
 
     [Test]
+    public async Task A_request_for_structured_output_is_left_to_the_model()
+    {
+        var request = new SafetyRequest([SafetyMessage.FromText(MessageRole.User, "How can I reset my password?")], "gpt-4o-mini")
+        {
+            ResponseSchema = new JsonResponseSchema("steps", """{"type":"object","properties":{"steps":{"type":"array","items":{"type":"string"}}},"required":["steps"],"additionalProperties":false}""", strict: true),
+        };
+
+        var result = await InspectAsync(request);
+
+        Assert.That(result.Verdict.Code, Is.EqualTo(SafetyVerdict.AllowedCode));
+        Assert.That(result.Answer, Is.Null);
+    }
+
+    [Test]
     public async Task Only_the_last_user_message_is_the_query()
     {
         var result = await InspectAsync(Request(

@@ -36,7 +36,7 @@ public class AddSafeOpenAITests
         Assert.That(endpoint.ModerationRequests, Has.Count.EqualTo(2), "input and output are moderated through the moderation client made from the options");
         Assert.That(options.Moderation.CategoryThresholds["violence"], Is.EqualTo(0.4f));
         Assert.That(options.Budget.RequestsPerMinute, Is.EqualTo(5));
-        Assert.That(client.SafetyPipeline.Stages.Select(s => s.Name), Is.EqualTo(new[] { "InMemoryBudget", "InputLength", "OpenAIModeration", "OpenAIModeration" }));
+        Assert.That(client.SafetyPipeline.Stages.Select(s => s.Name), Is.EqualTo(new[] { "InMemoryBudget", "InputLength", "OpenAIModeration", "OpenAIModeration", "JsonSchemaValidator" }));
         await host.StopAsync();
     }
 
@@ -122,7 +122,7 @@ public class AddSafeOpenAITests
 
         Assert.That(stages.Select(s => (s.Phase, s.Name)), Is.EqualTo(new[]
         {
-            (SafetyPhase.Budget, "InMemoryBudget"), (SafetyPhase.Input, "InputLength"), (SafetyPhase.Input, "custom"), (SafetyPhase.Output, "validator"),
+            (SafetyPhase.Budget, "InMemoryBudget"), (SafetyPhase.Input, "InputLength"), (SafetyPhase.Input, "custom"), (SafetyPhase.Output, "JsonSchemaValidator"), (SafetyPhase.Output, "validator"),
         }));
     }
 
