@@ -35,13 +35,14 @@ namespace SafeOpenAI;
 /// </para>
 /// <para>
 /// Outcomes: Allow; an answer with tool calls and no text is not a structured answer and is
-/// allowed (the schema applies to the final answer). A model refusal blocks at once with code
-/// <c>schema.invalid</c> and reason <c>refusal</c>: the model declined for its own safety reasons,
-/// and pressing it again is what a jailbreak does. Any other failure is a
+/// allowed (the schema applies to the final answer). Every failure is a
 /// <see cref="OutputValidationResult.Reask"/> whose Block verdict (code <c>schema.invalid</c>) is
-/// used when the attempts are spent; its reasons are <c>invalid_json</c>, <c>truncated</c> (not
-/// valid JSON and the finish reason is <c>length</c>: the token cap cut it) and
-/// <c>schema_violation</c>.
+/// used when the attempts are spent; its reasons are <c>refusal</c>, <c>invalid_json</c>,
+/// <c>truncated</c> (not valid JSON and the finish reason is <c>length</c>: the token cap cut it)
+/// and <c>schema_violation</c>. The reask after a refusal does not press the model: it says that
+/// refusing again is acceptable, so a request the model declines for safety reasons ends blocked
+/// after <see cref="SafeOpenAIOptions.MaxReasks"/> attempts (set it to 0 to block at once), while a
+/// spurious refusal of a harmless request gets its second chance.
 /// </para>
 /// <para>
 /// Evidence: <c>reason</c>, <c>schema</c> (the schema's name), <c>error_count</c> and
@@ -105,7 +106,9 @@ public sealed class JsonSchemaValidator : IOutputValidator
         if (!string.IsNullOrEmpty(response.Refusal) && string.IsNullOrWhiteSpace(text))
         {
             var refusal = Verdict(schema, "refusal", ["$: refusal"], 1);
-            return OutputValidationResult.FromVerdict(refusal);
+            return OutputValidationResult.Reask(
+                refusal,
+                $"The answer was a refusal, not JSON that follows the JSON schema '{schema.Name}'. If the request is acceptable, reply with one JSON value that follows the schema and nothing else. If it is not, refusing again is the right answer.");
         }
 
         if (response.ToolCalls.Count > 0 && string.IsNullOrWhiteSpace(text))

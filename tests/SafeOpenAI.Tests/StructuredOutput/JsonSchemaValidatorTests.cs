@@ -129,11 +129,11 @@ public class JsonSchemaValidatorTests
     }
 
     [Test]
-    public async Task A_refusal_blocks_without_a_reask()
+    public async Task A_refusal_is_reasked_without_pressing_the_model()
     {
         var result = await ValidateAsync(string.Empty, refusal: "I can't help with that.");
 
-        Assert.That(result.ReaskFeedback, Is.Null);
+        Assert.That(result.ReaskFeedback, Does.Contain("refusing again is the right answer"));
         Assert.That(result.Verdict.Action, Is.EqualTo(SafetyAction.Block));
         Assert.That(result.Verdict.Code, Is.EqualTo("schema.invalid"));
         Assert.That(result.Verdict.Evidence["reason"], Is.EqualTo("refusal"));

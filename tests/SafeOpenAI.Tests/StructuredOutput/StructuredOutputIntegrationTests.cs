@@ -235,7 +235,29 @@ public class StructuredOutputIntegrationTests
     }
 
     [Test]
-    public async Task A_refusal_is_blocked_at_once_without_a_reask()
+    public async Task A_refusal_repeated_on_every_reask_ends_blocked_with_every_attempt_billed()
+    {
+        await using var host = await IntegrationHost.StartAsync();
+        const string body = """
+            {"id":"chatcmpl-refusal","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",
+             "choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that request."},"finish_reason":"stop","logprobs":null}],
+             "usage":{"prompt_tokens":30,"completion_tokens":8,"total_tokens":38}}
+            """;
+        host.Endpoint.Chat.Handler = _ => ScriptedChatResponse.Raw(200, body);
+
+        var result = await host.Client.CompleteAsync<Person>(Ask());
+
+        Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Blocked));
+        Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo(JsonSchemaValidator.InvalidCode));
+        Assert.That(result.DecisiveVerdict.Evidence["reason"], Is.EqualTo("refusal"));
+        Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(3), "the first answer and two re-asks (MaxReasks = 2)");
+        Assert.That(result.Usage!.TotalTokens, Is.EqualTo(3 * 38), "every refused attempt was billed");
+        using var second = JsonDocument.Parse(host.Endpoint.ChatRequests[1].Body);
+        Assert.That(MessageText(second.RootElement.GetProperty("messages").EnumerateArray().Last()), Does.Contain("refusing again is the right answer"));
+    }
+
+    [Test]
+    public async Task A_spurious_refusal_gets_a_second_chance()
     {
         await using var host = await IntegrationHost.StartAsync();
         const string body = """
@@ -244,14 +266,13 @@ public class StructuredOutputIntegrationTests
              "usage":{"prompt_tokens":30,"completion_tokens":8,"total_tokens":38}}
             """;
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Raw(200, body));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text(ValidPerson));
 
         var result = await host.Client.CompleteAsync<Person>(Ask());
 
-        Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Blocked));
-        Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo(JsonSchemaValidator.InvalidCode));
-        Assert.That(result.DecisiveVerdict.Evidence["reason"], Is.EqualTo("refusal"));
-        Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(1));
-        Assert.That(result.Usage!.TotalTokens, Is.EqualTo(38), "the refused call was billed");
+        Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Completed));
+        Assert.That(result.Verdicts.Single(v => v.Code == SafetyPipeline.ReaskCode).Evidence["reason"], Is.EqualTo("refusal"));
+        Assert.That(result.Value, Is.Not.Null);
     }
 
     [Test]
