@@ -340,6 +340,15 @@ public class SafeChatClient : ChatClient
 
         if (result.Status == SafeChatStatus.Completed)
         {
+            if (!released && result.Response is { RawRepresentation: null } answer)
+            {
+                // An input guard answered without the model (a curated article): stream it as one update.
+                foreach (var update in OpenAIChatAdapter.ToStreamingUpdates(answer))
+                {
+                    await writer.WriteAsync(update, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             return;
         }
 

@@ -26,6 +26,14 @@ namespace SafeOpenAI;
 /// <c>matched_characters</c>. Neither the token nor any text is put in a verdict. Time is linear
 /// in the answer and prompt lengths. Thread-safe.
 /// </para>
+/// <para>
+/// Streaming: the scope is <see cref="OutputValidationScope.Window"/> (or
+/// <see cref="OutputValidationScope.None"/> when the request has neither a canary nor a system
+/// prompt of the threshold length), and each window is scanned with its
+/// <see cref="OutputWindow.Context"/> in front, so a leak split over two windows is caught as
+/// long as the overlap (<see cref="StreamingOptions.OverlapCharacters"/>, 60 by default) holds the
+/// part before the boundary.
+/// </para>
 /// </remarks>
 public sealed class CanaryLeakValidator : IOutputValidator
 {
@@ -58,7 +66,24 @@ public sealed class CanaryLeakValidator : IOutputValidator
     /// <summary>Gets the stage name: <c>CanaryLeak</c>.</summary>
     public string Name => StageName;
 
+    /// <summary>
+    /// Returns <see cref="OutputValidationScope.Window"/> when the request carries a canary token or
+    /// a system prompt long enough to leak, otherwise <see cref="OutputValidationScope.None"/>.
+    /// </summary>
+    /// <param name="request">The request as the model received it.</param>
+    /// <returns>The scope.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    public OutputValidationScope GetScope(SafetyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var hasToken = request.Items.TryGetValue(CanaryTokenGuard.ItemsKey, out var value) && value is string;
+        var hasPrompt = _leakCharacters is int minimum && AddedInstruction.ApplicationSystemPrompt(request.Messages).Length >= minimum;
+        return hasToken || hasPrompt ? OutputValidationScope.Window : OutputValidationScope.None;
+    }
+
     /// <inheritdoc />
+    /// <remarks>For a window of a streamed answer, the window's text is scanned together with its
+    /// <see cref="OutputWindow.Context"/>, so a token or a system-prompt run split over the boundary is found.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> or <paramref name="response"/> is null.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public ValueTask<OutputValidationResult> ValidateAsync(SafetyRequest request, SafetyResponse response, CancellationToken cancellationToken)
@@ -78,7 +103,8 @@ public sealed class CanaryLeakValidator : IOutputValidator
             }
         }
 
-        if (Check(response.Text, "content", token, normalizedPrompt) is { } contentLeak)
+        var content = response.Window is { Context.Length: > 0 } window ? window.Context + response.Text : response.Text;
+        if (Check(content, "content", token, normalizedPrompt) is { } contentLeak)
         {
             return ValueTask.FromResult(contentLeak);
         }

@@ -250,10 +250,18 @@ internal static class OpenAIChatAdapter
         _ => reason.ToString(),
     };
 
-    /// <summary>Returns the completion to hand to the caller: the model's own when no validator rewrote it, otherwise a copy with the rewritten text.</summary>
+    /// <summary>
+    /// Returns the completion to hand to the caller: the model's own when no validator rewrote it,
+    /// a copy with the rewritten text when one did, and a new completion (finish reason stop, zero
+    /// usage) for an answer the model never gave, such as a curated article returned by an input guard.
+    /// </summary>
     public static ChatCompletion ToCompletion(SafetyResponse response)
     {
-        var original = (ChatCompletion)response.RawRepresentation!;
+        if (response.RawRepresentation is not ChatCompletion original)
+        {
+            return FromAnswer(response);
+        }
+
         if (!response.IsRewritten)
         {
             return original;
@@ -270,6 +278,41 @@ internal static class OpenAIChatAdapter
             model: original.Model,
             systemFingerprint: original.SystemFingerprint,
             usage: original.Usage);
+    }
+
+    /// <summary>
+    /// The streamed form of an answer the model never gave (a curated article returned by an input
+    /// guard): one update with the whole text, role assistant, finish reason stop and the usage.
+    /// </summary>
+    public static StreamingChatCompletionUpdate[] ToStreamingUpdates(SafetyResponse response)
+    {
+        var completion = FromAnswer(response);
+        return
+        [
+            OpenAIChatModelFactory.StreamingChatCompletionUpdate(
+                completionId: completion.Id,
+                contentUpdate: completion.Content,
+                role: ChatMessageRole.Assistant,
+                finishReason: ChatFinishReason.Stop,
+                createdAt: completion.CreatedAt,
+                usage: completion.Usage),
+        ];
+    }
+
+    private static ChatCompletion FromAnswer(SafetyResponse response)
+    {
+        var usage = response.Usage ?? TokenUsage.Zero;
+        return OpenAIChatModelFactory.ChatCompletion(
+            id: "safeopenai-" + Guid.NewGuid().ToString("N"),
+            finishReason: ChatFinishReason.Stop,
+            content: new ChatMessageContent(response.Parts.Where(p => p.Kind != MessagePartKind.Other || p.RawRepresentation is ChatMessageContentPart).Select(ToContentPart).ToArray()),
+            refusal: response.Refusal,
+            role: ChatMessageRole.Assistant,
+            createdAt: DateTimeOffset.UtcNow,
+            usage: OpenAIChatModelFactory.ChatTokenUsage(
+                outputTokenCount: usage.OutputTokens,
+                inputTokenCount: usage.InputTokens,
+                totalTokenCount: usage.TotalTokens));
     }
 
     public static ChatCompletion CreateRefusal(SafetyPipelineResult result)

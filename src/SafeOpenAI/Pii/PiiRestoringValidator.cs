@@ -12,6 +12,17 @@ namespace SafeOpenAI;
 /// Verdicts: Allow when there is nothing to restore; Rewrite with code <c>pii.restored</c> and
 /// evidence <c>restored</c> (a count). Only placeholders of this request are restored; a
 /// placeholder the model invents stays as written. Thread-safe.
+/// <para>
+/// Streaming: the scope is <see cref="OutputValidationScope.Window"/> (or
+/// <see cref="OutputValidationScope.None"/> when the request has no vault), and only the window's
+/// own text is rewritten. A placeholder split over a window boundary stays as the model wrote it:
+/// its first half has already been released and cannot be replaced, and a whole placeholder is
+/// safer for the reader than a value glued to half of one.
+/// </para>
+/// <para>
+/// Order: register it before <see cref="PiiLeakValidator"/>, which then recognises the restored
+/// values as the user's own (<c>.AddPiiRedaction().AddPiiLeakCheck()</c>).
+/// </para>
 /// </remarks>
 public sealed class PiiRestoringValidator : IOutputValidator
 {
@@ -22,6 +33,19 @@ public sealed class PiiRestoringValidator : IOutputValidator
 
     /// <summary>Gets the stage name: <c>PiiRestore</c>.</summary>
     public string Name => StageName;
+
+    /// <summary>
+    /// Returns <see cref="OutputValidationScope.Window"/> when the request has a vault of placeholders
+    /// (set by <see cref="PiiRedactionGuard"/>), otherwise <see cref="OutputValidationScope.None"/>.
+    /// </summary>
+    /// <param name="request">The request as the model received it.</param>
+    /// <returns>The scope.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    public OutputValidationScope GetScope(SafetyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PiiVault.Find(request) is { Count: > 0 } ? OutputValidationScope.Window : OutputValidationScope.None;
+    }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="request"/> or <paramref name="response"/> is null.</exception>

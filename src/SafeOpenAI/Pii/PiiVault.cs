@@ -28,6 +28,15 @@ internal sealed class PiiVault
         }
     }
 
+    /// <summary>Returns a snapshot of the values the vault holds (the user's own values, replaced by placeholders).</summary>
+    public string[] Values()
+    {
+        lock (_gate)
+        {
+            return [.. _byPlaceholder.Values];
+        }
+    }
+
     public static PiiVault For(SafetyRequest request, string key)
     {
         var items = request.Items;

@@ -98,4 +98,24 @@ public class OpenAIChatAdapterTests
 
         Assert.That(OpenAIChatAdapter.ToTokenUsage(usage), Is.EqualTo(new TokenUsage(100, 30, 40, 12)));
     }
+
+    [Test]
+    public void An_answer_without_a_model_completion_becomes_a_completion_and_a_single_streamed_update()
+    {
+        var answer = new SafetyResponse([MessagePart.FromText("Open Settings and choose Reset password.")], TokenUsage.Zero, "stop");
+
+        var completion = OpenAIChatAdapter.ToCompletion(answer);
+        var updates = OpenAIChatAdapter.ToStreamingUpdates(answer);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(completion.Content.Single().Text, Is.EqualTo("Open Settings and choose Reset password."));
+            Assert.That(completion.Role, Is.EqualTo(global::OpenAI.Chat.ChatMessageRole.Assistant));
+            Assert.That(completion.FinishReason, Is.EqualTo(global::OpenAI.Chat.ChatFinishReason.Stop));
+            Assert.That(completion.Usage.TotalTokenCount, Is.Zero);
+            Assert.That(completion.Id, Does.StartWith("safeopenai-"));
+            Assert.That(updates.Single().ContentUpdate.Single().Text, Is.EqualTo("Open Settings and choose Reset password."));
+            Assert.That(updates.Single().FinishReason, Is.EqualTo(global::OpenAI.Chat.ChatFinishReason.Stop));
+        });
+    }
 }
