@@ -132,6 +132,28 @@ public class SafeChatClient : ChatClient
             : new SafeChatResult<T>(result, value);
     }
 
+    /// <summary>
+    /// Streams one call with everything a <see cref="SafeChatRequest"/> carries (identity, sources
+    /// for the groundedness check, response schema, risk domain). The answer is checked in windows
+    /// as in <see cref="CompleteChatStreamingAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>;
+    /// a block does not throw: the enumeration ends after the updates already released, and
+    /// <see cref="SafeChatStreamingResult.Result"/> then holds the status, the decisive verdict,
+    /// every verdict, usage, cost and audit id.
+    /// </summary>
+    /// <param name="request">The messages, options, identity, sources, response schema and risk domain.</param>
+    /// <param name="cancellationToken">Cancels the call; the budget is still settled or released and the audit still written.</param>
+    /// <returns>The updates as the pipeline releases them; enumerate once.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <remarks>Enumerating throws <see cref="ClientResultException"/> when the model endpoint failed, and <see cref="OperationCanceledException"/> when the call was cancelled.</remarks>
+    public virtual SafeChatStreamingResult CompleteStreamingAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.ResponseSchema is { } schema ? OpenAIChatAdapter.WithResponseSchema(request.Options, schema) : request.Options;
+        return new SafeChatStreamingResult(
+            (writer, report, token) => RunStreamingAsync(request.Messages, options, request.Identity, request.Sources, request.RiskDomain, writer, report, throwOnBlock: false, token),
+            cancellationToken);
+    }
+
     /// <inheritdoc cref="ChatClient.CompleteChatAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
     public override async Task<ClientResult<ChatCompletion>> CompleteChatAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
@@ -168,7 +190,7 @@ public class SafeChatClient : ChatClient
     public override AsyncCollectionResult<StreamingChatCompletionUpdate> CompleteChatStreamingAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
-        return new SafeStreamingResult((writer, token) => RunStreamingAsync(list, options, writer, token), cancellationToken);
+        return new SafeChatStreamingResult((writer, report, token) => RunStreamingAsync(list, options, null, [], null, writer, report, throwOnBlock: true, token), cancellationToken);
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChatStreaming(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
@@ -176,7 +198,7 @@ public class SafeChatClient : ChatClient
     public override CollectionResult<StreamingChatCompletionUpdate> CompleteChatStreaming(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
-        return new SafeStreamingCollection((writer, token) => RunStreamingAsync(list, options, writer, token), cancellationToken);
+        return new SafeStreamingCollection((writer, token) => RunStreamingAsync(list, options, null, [], null, writer, null, throwOnBlock: true, token), cancellationToken);
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChatStreamingAsync(ChatMessage[])"/>
@@ -321,9 +343,18 @@ public class SafeChatClient : ChatClient
         return (result, raw);
     }
 
-    private async Task RunStreamingAsync(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, ChannelWriter<StreamingChatCompletionUpdate> writer, CancellationToken cancellationToken)
+    private async Task RunStreamingAsync(
+        IReadOnlyList<ChatMessage> messages,
+        ChatCompletionOptions? options,
+        SafetyIdentity? identity,
+        IReadOnlyList<SourceDocument> sources,
+        string? riskDomain,
+        ChannelWriter<StreamingChatCompletionUpdate> writer,
+        Action<SafeChatResult>? report,
+        bool throwOnBlock,
+        CancellationToken cancellationToken)
     {
-        var request = CreateRequest(messages, options, null, [], null);
+        var request = CreateRequest(messages, options, identity, sources, riskDomain);
         var released = false;
         var result = await _pipeline.RunStreamingAsync(
             request,
@@ -338,6 +369,7 @@ public class SafeChatClient : ChatClient
             },
             cancellationToken).ConfigureAwait(false);
 
+        report?.Invoke(new SafeChatResult(result, result.Status == SafeChatStatus.Completed ? OpenAIChatAdapter.ToCompletion(result.Response!) : null));
         if (result.Status == SafeChatStatus.Completed)
         {
             if (!released && result.Response is { RawRepresentation: null } answer)
@@ -349,6 +381,12 @@ public class SafeChatClient : ChatClient
                 }
             }
 
+            return;
+        }
+
+        if (!throwOnBlock)
+        {
+            // Full control: the block is reported through the result, not thrown.
             return;
         }
 

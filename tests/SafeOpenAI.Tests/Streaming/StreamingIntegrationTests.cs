@@ -160,3 +160,54 @@ public sealed class StreamingIntegrationTests
         return pieces.ToArray();
     }
 }
+
+/// <summary>The full-control streaming call: a <see cref="SafeChatRequest"/> with sources, and the outcome in <see cref="SafeChatStreamingResult.Result"/>.</summary>
+public sealed class FullControlStreamingTests
+{
+    private static readonly SourceDocument[] s_sources =
+    [
+        new("kb-1", "The Eiffel Tower in Paris was completed in 1889 and is 330 metres tall."),
+        new("kb-2", "The Louvre in Paris is the most visited museum in the world."),
+    ];
+
+    [Test]
+    public async Task A_grounded_streamed_answer_completes_and_reports_its_verdicts()
+    {
+        await using var host = await IntegrationHost.StartAsync(o => o.Streaming.WindowCharacters = 20, b => b.AddGroundednessCheck());
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("The Eiffel Tower ", "was completed in 1889. ", "It is 330 metres ", "tall."));
+        var request = new SafeChatRequest([ChatMessage.CreateUserMessage("Tell me about the Eiffel Tower.")]) { Sources = s_sources, Identity = new SafetyIdentity("user-1") };
+
+        var stream = host.Client.CompleteStreamingAsync(request);
+        var text = new StringBuilder();
+        await foreach (var update in stream)
+        {
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        }
+
+        Assert.That(text.ToString(), Is.EqualTo("The Eiffel Tower was completed in 1889. It is 330 metres tall."));
+        Assert.That(stream.Result!.Status, Is.EqualTo(SafeChatStatus.Completed));
+        Assert.That(stream.Result.Verdicts.Count(v => v.Code == GroundednessValidator.SupportedCode), Is.GreaterThanOrEqualTo(2), "each window was checked against the sources");
+        Assert.That(stream.Result.AuditId, Is.EqualTo(host.Audit.Records.Single().AuditId));
+        Assert.That(stream.Result.SafetyIdentifier, Is.EqualTo(IntegrationHost.SafetyIdentifierOf("user-1")));
+    }
+
+    [Test]
+    public async Task An_unsupported_window_ends_the_stream_without_throwing_and_the_result_says_why()
+    {
+        await using var host = await IntegrationHost.StartAsync(o => o.Streaming.WindowCharacters = 20, b => b.AddGroundednessCheck());
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("The Eiffel Tower ", "was completed in 1889. ", "It was designed by ", "Leonardo da Vinci in 1503."));
+        var request = new SafeChatRequest([ChatMessage.CreateUserMessage("Tell me about the Eiffel Tower.")]) { Sources = s_sources };
+
+        var stream = host.Client.CompleteStreamingAsync(request);
+        var text = new StringBuilder();
+        await foreach (var update in stream)
+        {
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        }
+
+        Assert.That(text.ToString(), Is.EqualTo("The Eiffel Tower was completed in 1889. "), "the supported window was released, the unsupported one never");
+        Assert.That(stream.Result!.Status, Is.EqualTo(SafeChatStatus.Blocked));
+        Assert.That(stream.Result.DecisiveVerdict!.Code, Is.EqualTo(GroundednessValidator.UnsupportedCode));
+        Assert.That(stream.Result.Completion, Is.Null);
+    }
+}
