@@ -7,8 +7,9 @@ namespace SafeOpenAI.Benchmarks;
 
 /// <summary>
 /// Time to first token and total time of a streamed answer through the real SDK and HTTP against
-/// the local endpoint's scripted stream (800 characters in 8-character chunks, 1 ms apart, like a
-/// model producing tokens), for the raw <see cref="ChatClient"/> and for <see cref="SafeChatClient"/>
+/// the local endpoint's scripted stream (800 characters in word-aligned chunks of about 8
+/// characters, 1 ms apart, like a model producing tokens: a tokenizer ends a piece at a word or a
+/// full stop), for the raw <see cref="ChatClient"/> and for <see cref="SafeChatClient"/>
 /// in <see cref="StreamingMode.HoldBack"/> and <see cref="StreamingMode.CutOff"/> mode with
 /// 300-character windows. Output moderation runs per window against the endpoint's moderation
 /// route; input moderation is off so that only the streaming side is measured.
@@ -26,7 +27,7 @@ public class StreamingBenchmarks
 
     // A window closes at the first sentence end at or after WindowCharacters: the raw stream's
     // "first window" is read up to the same character.
-    private static readonly int s_firstWindowEnd = s_answer.IndexOf(". ", WindowCharacters - 1, StringComparison.Ordinal) + 2;
+    private static readonly int s_firstWindowEnd = s_answer.IndexOf(". ", WindowCharacters - 1, StringComparison.Ordinal) + 1;
 
     private LocalOpenAIEndpoint _endpoint = null!;
     private ChatClient _raw = null!;
@@ -41,10 +42,10 @@ public class StreamingBenchmarks
     {
         _endpoint = await LocalOpenAIEndpoint.StartAsync(new LocalOpenAIEndpointOptions
         {
-            StreamChunkCharacters = 8,
             StreamChunkDelay = TimeSpan.FromMilliseconds(1),
         });
-        _endpoint.Chat.Handler = _ => ScriptedChatResponse.Text(s_answer);
+        var pieces = WordAlignedPieces(s_answer, 8);
+        _endpoint.Chat.Handler = _ => ScriptedChatResponse.Streamed(pieces);
         _raw = _endpoint.CreateChatClient("gpt-4o-mini", maxRetries: 0);
         (_holdBackServices, _holdBack) = CreateSafeClient(StreamingMode.HoldBack);
         (_cutOffServices, _cutOff) = CreateSafeClient(StreamingMode.CutOff);
@@ -116,6 +117,28 @@ public class StreamingBenchmarks
         });
         var provider = services.BuildServiceProvider();
         return (provider, provider.GetRequiredService<SafeChatClient>());
+    }
+
+    private static string[] WordAlignedPieces(string text, int minimumCharacters)
+    {
+        var pieces = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var word in System.Text.RegularExpressions.Regex.Split(text, @"(?=\s)"))
+        {
+            current.Append(word);
+            if (current.Length >= minimumCharacters || word.EndsWith('.'))
+            {
+                pieces.Add(current.ToString());
+                current.Clear();
+            }
+        }
+
+        if (current.Length > 0)
+        {
+            pieces.Add(current.ToString());
+        }
+
+        return pieces.ToArray();
     }
 
     private static string BuildAnswer(int characters)
