@@ -61,6 +61,7 @@ if (prompts.Count == 0)
     await Tour.RunFieldAndClassifierStepsAsync(local, printer, Console.Out, tour.Steps + 2, cancellation.Token);
     await StructuredOutputStep.RunAsync(client, local, printer, Console.Out, tour.Steps + (local is null ? 3 : 4), cancellation.Token);
     await CuratedStep.RunAsync(local, printer, Console.Out, tour.Steps + (local is null ? 4 : 5), cancellation.Token);
+    await StreamingStep.RunAsync(local, Console.Out, tour.Steps + (local is null ? 5 : 6), cancellation.Token);
 }
 else
 {

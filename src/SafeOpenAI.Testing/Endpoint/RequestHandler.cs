@@ -18,6 +18,7 @@ internal sealed class RequestHandler
     private readonly HttpContext _context;
     private readonly RecordedRequest _request;
     private readonly LocalOpenAIEndpointOptions _options;
+    private TimeSpan? _chunkDelay;
     private readonly CancellationToken _cancellationToken;
     private readonly string _requestId;
 
@@ -98,6 +99,7 @@ internal sealed class RequestHandler
             ToolCalls = scripted.ToolCalls,
         };
 
+        _chunkDelay = scripted.ChunkDelay;
         if (scripted.Kind == ScriptedChatKind.BrokenStream)
         {
             await WriteBrokenAsync(chat, answer, scripted.AfterChunks).ConfigureAwait(false);
@@ -526,9 +528,10 @@ internal sealed class RequestHandler
 
     private async Task PauseBetweenChunksAsync()
     {
-        if (_options.StreamChunkDelay > TimeSpan.Zero)
+        var delay = _chunkDelay ?? _options.StreamChunkDelay;
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(_options.StreamChunkDelay, _cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -48,6 +48,8 @@ public sealed class ScriptedChatResponse
 
     internal IReadOnlyList<string>? Pieces { get; private set; }
 
+    internal TimeSpan? ChunkDelay { get; private set; }
+
     internal IReadOnlyList<ScriptedToolCall> ToolCalls { get; private set; } = [];
 
     internal string? ContentType { get; private set; }
@@ -184,6 +186,21 @@ public sealed class ScriptedChatResponse
         ArgumentException.ThrowIfNullOrWhiteSpace(finishReason);
         var copy = Clone();
         copy.FinishReason = finishReason;
+        return copy;
+    }
+
+    /// <summary>
+    /// Returns a copy that, when streamed, waits this long before each chunk after the first, like
+    /// a model producing tokens; it wins over <see cref="LocalOpenAIEndpointOptions.StreamChunkDelay"/>.
+    /// </summary>
+    /// <param name="delay">The pause before each chunk; zero for none.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    public ScriptedChatResponse WithChunkDelay(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        var copy = Clone();
+        copy.ChunkDelay = delay;
         return copy;
     }
 
