@@ -21,7 +21,7 @@ public sealed class StreamingIntegrationTests
         await using var host = await IntegrationHost.StartAsync(o => o.Streaming.WindowCharacters = 30);
         for (var trial = 0; trial < 10; trial++)
         {
-            host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed(TokenLikePieces(Violent, random)));
+            host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed([.. TokenLikePieces.Split(Violent, random)]));
             var text = new StringBuilder();
 
             var thrown = Assert.ThrowsAsync<SafetyViolationException>(async () =>
@@ -140,24 +140,6 @@ public sealed class StreamingIntegrationTests
         var record = host.Audit.Records.Single();
         Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Cancelled));
         Assert.That(budget.Outstanding, Is.Empty, "the reservation was released");
-    }
-
-    private static string[] TokenLikePieces(string text, Random random)
-    {
-        var words = System.Text.RegularExpressions.Regex.Split(text, @"(?=\s)");
-        var pieces = new List<string>();
-        foreach (var word in words)
-        {
-            var index = 0;
-            while (index < word.Length)
-            {
-                var length = Math.Min(word.Length - index, 1 + random.Next(0, 6));
-                pieces.Add(word.Substring(index, length));
-                index += length;
-            }
-        }
-
-        return pieces.ToArray();
     }
 }
 

@@ -183,33 +183,7 @@ public sealed class StreamingWindowsTests
     private static SafetyRequest Request() =>
         new([SafetyMessage.FromText(MessageRole.User, "Tell me about Paris.")], "gpt-4o-mini") { Identity = new SafetyIdentity("user-1") };
 
-    /// <summary>
-    /// Splits the text like a tokenizer's stream: words keep their leading space, a word may be
-    /// split into pieces, and neighbouring words or a word and its punctuation may share a piece.
-    /// </summary>
-    private static List<string> RandomPieces(string text, Random random)
-    {
-        var words = System.Text.RegularExpressions.Regex.Split(text, @"(?=\s)");
-        var pieces = new List<string>();
-        foreach (var word in words)
-        {
-            var index = 0;
-            while (index < word.Length)
-            {
-                var length = Math.Min(word.Length - index, 1 + random.Next(0, 6));
-                pieces.Add(word.Substring(index, length));
-                index += length;
-            }
-
-            if (pieces.Count > 1 && random.Next(0, 4) == 0)
-            {
-                pieces[^2] += pieces[^1];
-                pieces.RemoveAt(pieces.Count - 1);
-            }
-        }
-
-        return pieces;
-    }
+    private static List<string> RandomPieces(string text, Random random) => TokenLikePieces.Split(text, random, mergeChance: 4);
 
     private static SafetyStreamInvoker Invoke(IReadOnlyList<string> pieces) => (request, token) => Stream(pieces, null, token);
 

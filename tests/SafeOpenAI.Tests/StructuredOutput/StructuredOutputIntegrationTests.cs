@@ -123,13 +123,7 @@ public class StructuredOutputIntegrationTests
     {
         await using var host = await IntegrationHost.StartAsync(o => o.MaxReasks = 1);
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("Here you go: {\"city\": 5}"), 2);
-        var options = new ChatCompletionOptions
-        {
-            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
-                "place",
-                BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
-                jsonSchemaIsStrict: true),
-        };
+        var options = PlaceOptions();
         using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("drop-in"));
 
         var thrown = Assert.ThrowsAsync<SafetyViolationException>(() => host.Client.CompleteChatAsync([ChatMessage.CreateUserMessage("Where?")], options));
@@ -145,13 +139,7 @@ public class StructuredOutputIntegrationTests
     {
         await using var host = await IntegrationHost.StartAsync();
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("""{"city":"Paris"}"""));
-        var options = new ChatCompletionOptions
-        {
-            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
-                "place",
-                BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
-                jsonSchemaIsStrict: true),
-        };
+        var options = PlaceOptions();
 
         var completion = await host.Client.CompleteChatAsync([ChatMessage.CreateUserMessage("Where?")], options);
 
@@ -164,13 +152,7 @@ public class StructuredOutputIntegrationTests
     {
         await using var host = await IntegrationHost.StartAsync();
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("""{"city": 5}"""));
-        var options = new ChatCompletionOptions
-        {
-            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
-                "place",
-                BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
-                jsonSchemaIsStrict: true),
-        };
+        var options = PlaceOptions();
         using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streamer"));
 
         var yielded = 0;
@@ -193,13 +175,7 @@ public class StructuredOutputIntegrationTests
     {
         await using var host = await IntegrationHost.StartAsync();
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("""{"city": "Paris"}"""));
-        var options = new ChatCompletionOptions
-        {
-            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
-                "place",
-                BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
-                jsonSchemaIsStrict: true),
-        };
+        var options = PlaceOptions();
         using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streamer"));
 
         var text = new System.Text.StringBuilder();
@@ -331,4 +307,13 @@ public class StructuredOutputIntegrationTests
         Assert.ThrowsAsync<ArgumentException>(() => host.Client.CompleteAsync<Person>(request));
         Assert.That(host.Endpoint.ChatRequests, Is.Empty);
     }
+
+    /// <summary>Drop-in options asking for a strict <c>place</c> object with a <c>city</c> string.</summary>
+    private static ChatCompletionOptions PlaceOptions() => new()
+    {
+        ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
+            "place",
+            BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}"""),
+            jsonSchemaIsStrict: true),
+    };
 }
