@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing. The foundation needs nothing beyond the .NET SDK;
 # later suites add their packages (redis-server, chromium, postgresql) to the list below.
 set -euo pipefail
-packages=()
+packages=(redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

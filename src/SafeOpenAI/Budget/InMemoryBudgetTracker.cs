@@ -5,18 +5,18 @@ namespace SafeOpenAI;
 
 /// <summary>
 /// Keeps per-user request rates and token budgets in process memory
-/// (<see cref="InMemoryBudgetOptions"/>), with the atomic reserve → settle / release protocol of
+/// (<see cref="BudgetOptions"/>), with the atomic reserve → settle / release protocol of
 /// <see cref="IBudgetTracker"/>. Suitable for a single instance; a farm of servers needs a shared
 /// store instead.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Subjects are <see cref="BudgetRequest.SubjectKey"/> values. All state of one subject changes
+/// Subjects are user keys values. All state of one subject changes
 /// under that subject's lock, so a reservation's checks and its hold are one atomic step: under
 /// any concurrency the tokens held and committed never exceed the limit because of a race.
 /// </para>
 /// <para>
-/// <b>Requests per minute</b>: a token bucket of <see cref="InMemoryBudgetOptions.RequestsPerMinute"/>
+/// <b>Requests per minute</b>: a token bucket of <see cref="BudgetOptions.RequestsPerMinute"/>
 /// permits that refills steadily, one permit every 60 s ÷ limit (so 60 per minute refills one a
 /// second), kept as a single "theoretical arrival time" (the generic cell rate algorithm, which is
 /// exactly such a bucket). It is not built on <c>System.Threading.RateLimiting</c>: in that
@@ -28,7 +28,7 @@ namespace SafeOpenAI;
 /// <c>limit_requests_per_minute</c> and <c>retry_after_seconds</c> (whole seconds, rounded up).
 /// </para>
 /// <para>
-/// <b>Tokens per window</b>: windows of <see cref="InMemoryBudgetOptions.TokenWindow"/> aligned to
+/// <b>Tokens per window</b>: windows of one hour aligned to
 /// the Unix epoch (start = ⌊now ÷ window⌋ × window). A reservation holds
 /// <see cref="BudgetRequest.MaxTotalTokens"/> and is granted only when tokens committed in the
 /// current window + tokens held by outstanding reservations + the request ≤ the limit. Holds are
@@ -77,21 +77,13 @@ public sealed class InMemoryBudgetTracker : IBudgetTracker
 
     /// <summary>Creates a tracker.</summary>
     /// <param name="options">The limits; read once.</param>
+    /// <param name="alerts">Receives budget alerts; none when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The window is not positive, the token limit is negative, or the request limit is not positive.</exception>
-    public InMemoryBudgetTracker(InMemoryBudgetOptions options, TimeProvider? timeProvider = null)
+    public InMemoryBudgetTracker(BudgetOptions options, BudgetAlertDispatcher? alerts = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.TokenWindow <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.TokenWindow, "The token window must be positive.");
-        }
-
-        if (options.TokensPerWindow < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.TokensPerWindow, "The token limit must not be negative.");
-        }
 
         if (options.RequestsPerMinute <= 0)
         {
@@ -99,8 +91,9 @@ public sealed class InMemoryBudgetTracker : IBudgetTracker
         }
 
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _tokensPerWindow = options.TokensPerWindow;
-        _windowTicks = options.TokenWindow.Ticks;
+        _ = alerts;
+        _tokensPerWindow = options.EffectiveLimits[0].Tokens;
+        _windowTicks = TimeSpan.TicksPerHour;
         _requestsPerMinute = options.RequestsPerMinute;
         if (_requestsPerMinute is int rpm)
         {
@@ -123,7 +116,7 @@ public sealed class InMemoryBudgetTracker : IBudgetTracker
     public ValueTask<BudgetReservation> ReserveAsync(BudgetRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrEmpty(request.SubjectKey, nameof(request));
+        ArgumentException.ThrowIfNullOrEmpty(request.Subject.User, nameof(request));
         if (request.PromptTokens < 0 || request.MaxOutputTokens < 0)
         {
             throw new ArgumentException("Token counts must not be negative.", nameof(request));
@@ -136,7 +129,7 @@ public sealed class InMemoryBudgetTracker : IBudgetTracker
 
         while (true)
         {
-            var subject = _subjects.GetOrAdd(request.SubjectKey, static _ => new Subject());
+            var subject = _subjects.GetOrAdd(request.Subject.User, static _ => new Subject());
             lock (subject)
             {
                 if (subject.Evicted)
@@ -254,7 +247,7 @@ public sealed class InMemoryBudgetTracker : IBudgetTracker
             throw new InvalidOperationException("A denied budget reservation cannot be settled or released.");
         }
 
-        if (!_subjects.TryGetValue(reservation.Request.SubjectKey, out var subject))
+        if (!_subjects.TryGetValue(reservation.Request.Subject.User, out var subject))
         {
             throw NotOutstanding();
         }

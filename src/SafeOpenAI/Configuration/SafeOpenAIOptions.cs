@@ -48,8 +48,8 @@ public sealed class SafeOpenAIOptions
     /// </summary>
     public int MaxReasks { get; set; } = 2;
 
-    /// <summary>Gets the per-user limits of the default in-memory budget tracker (<c>SafeOpenAI:Budget</c>).</summary>
-    public InMemoryBudgetOptions Budget { get; } = new();
+    /// <summary>Gets the budgets, request rate limit, alert thresholds and unknown-model pricing policy (<c>SafeOpenAI:Budget</c>).</summary>
+    public BudgetOptions Budget { get; } = new();
 
     /// <summary>
     /// Gets price overrides per model name (<c>SafeOpenAI:Pricing:&lt;model&gt;</c>), in USD per one

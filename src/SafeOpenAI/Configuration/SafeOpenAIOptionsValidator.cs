@@ -39,7 +39,7 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         ValidateHardening(options.Hardening, errors);
         ValidateInputLength(options.InputLength, errors);
         ValidateModeration(options.Moderation, errors);
-        ValidateBudget(options.Budget, errors);
+        ValidateBudget(options, errors);
         ValidateOutput(options, errors);
 
         foreach (var (model, price) in options.Pricing)
@@ -156,21 +156,79 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         }
     }
 
-    private void ValidateBudget(InMemoryBudgetOptions budget, List<string> errors)
+    private void ValidateBudget(SafeOpenAIOptions options, List<string> errors)
     {
-        if (budget.TokensPerWindow is < 1)
+        var budget = options.Budget;
+        var seen = new HashSet<(BudgetScope, BudgetWindow)>();
+        for (var i = 0; i < budget.Limits.Count; i++)
         {
-            errors.Add($"{Key("Budget:TokensPerWindow")} must be at least 1 token, or empty for no limit (was {budget.TokensPerWindow}).");
+            var key = Key(string.Create(CultureInfo.InvariantCulture, $"Budget:Limits:{i}"));
+            if (budget.Limits[i] is not { } limit)
+            {
+                errors.Add($"{key} is empty; a limit needs a Scope, a Window and at least one of Tokens, Requests or CostUsd.");
+                continue;
+            }
+
+            if (!Enum.IsDefined(limit.Scope) || !Enum.IsDefined(limit.Window))
+            {
+                errors.Add($"{key} has an unknown Scope or Window; use Scope User, Session, Tenant or Global and Window Minute, Hour, Day or Month.");
+                continue;
+            }
+
+            if (limit.Tokens is null && limit.Requests is null && limit.CostUsd is null)
+            {
+                errors.Add($"{key} ({limit}) limits nothing; set Tokens, Requests or CostUsd.");
+            }
+
+            if (limit.Tokens is < 1)
+            {
+                errors.Add($"{key}:Tokens must be at least 1 token (was {limit.Tokens}).");
+            }
+
+            if (limit.Requests is < 1)
+            {
+                errors.Add($"{key}:Requests must be at least 1 request (was {limit.Requests}).");
+            }
+
+            if (limit.CostUsd is <= 0)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:CostUsd must be more than 0 USD (was {limit.CostUsd})."));
+            }
+
+            if (!seen.Add((limit.Scope, limit.Window)))
+            {
+                errors.Add($"{key} repeats the limit {limit}; put its Tokens, Requests and CostUsd in one entry.");
+            }
         }
 
-        if (budget.TokenWindow < TimeSpan.FromSeconds(1))
+        for (var i = 0; i < budget.AlertThresholds.Count; i++)
         {
-            errors.Add($"{Key("Budget:TokenWindow")} must be at least one second (was {budget.TokenWindow}).");
+            var threshold = budget.AlertThresholds[i];
+            if (double.IsNaN(threshold) || threshold <= 0 || threshold > 10)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Key($"Budget:AlertThresholds:{i}")} must be a fraction of the limit above 0 and at most 10, for example 0.8 for 80 % (was {threshold})."));
+            }
         }
 
         if (budget.RequestsPerMinute is < 1)
         {
-            errors.Add($"{Key("Budget:RequestsPerMinute")} must be at least 1, or empty for no limit (was {budget.RequestsPerMinute}).");
+            errors.Add($"{Key("Budget:RequestsPerMinute")} must be at least 1, or empty for no rate limit (was {budget.RequestsPerMinute}).");
+        }
+
+        if (budget.RequestBurst is < 1)
+        {
+            errors.Add($"{Key("Budget:RequestBurst")} must be at least 1, or empty for the per-minute rate (was {budget.RequestBurst}).");
+        }
+
+        if (!Enum.IsDefined(budget.UnknownModel))
+        {
+            errors.Add($"{Key("Budget:UnknownModel")} must be UseFallbackPrice or Block (was {budget.UnknownModel}).");
+        }
+        else if (budget.UnknownModel == UnknownModelPolicy.UseFallbackPrice
+            && (string.IsNullOrWhiteSpace(budget.FallbackPriceModel)
+                || (!options.Pricing.ContainsKey(budget.FallbackPriceModel) && !ModelPriceTable.Default.TryGetPrice(budget.FallbackPriceModel, out _))))
+        {
+            errors.Add($"{Key("Budget:FallbackPriceModel")} must name a model with a price, built in or under {Key("Pricing")} (was '{budget.FallbackPriceModel}').");
         }
     }
 

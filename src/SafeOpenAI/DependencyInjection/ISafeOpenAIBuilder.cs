@@ -61,6 +61,15 @@ public interface ISafeOpenAIBuilder
     /// <exception cref="ArgumentNullException"><paramref name="factory"/> is null.</exception>
     ISafeOpenAIBuilder UseBudgetTracker(Func<IServiceProvider, IBudgetTracker> factory);
 
+    /// <summary>
+    /// Adds a receiver of <see cref="BudgetAlert"/>s, besides the default
+    /// <see cref="LoggerBudgetAlertSink"/>; sinks are called in registration order.
+    /// </summary>
+    /// <typeparam name="TSink">The sink type, registered as a singleton.</typeparam>
+    /// <returns>This builder.</returns>
+    ISafeOpenAIBuilder AddBudgetAlertSink<TSink>()
+        where TSink : class, IBudgetAlertSink;
+
     /// <summary>Replaces the audit sink (default <see cref="LoggerAuditSink"/>).</summary>
     /// <typeparam name="TSink">The sink type, registered as a singleton.</typeparam>
     /// <returns>This builder.</returns>

@@ -52,6 +52,13 @@ internal sealed class SafeOpenAIBuilder(IServiceCollection services, SafetyStage
         return this;
     }
 
+    public ISafeOpenAIBuilder AddBudgetAlertSink<TSink>()
+        where TSink : class, IBudgetAlertSink
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IBudgetAlertSink, TSink>());
+        return this;
+    }
+
     public ISafeOpenAIBuilder UseAuditSink<TSink>()
         where TSink : class, IAuditSink
     {

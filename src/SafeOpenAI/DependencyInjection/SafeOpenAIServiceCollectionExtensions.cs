@@ -69,7 +69,10 @@ public static class SafeOpenAIServiceCollectionExtensions
             sp.GetRequiredKeyedService<ModerationClient>(SafeOpenAIServiceKeys.Inner),
             Options(sp).Moderation,
             sp.GetRequiredService<TimeProvider>());
-        registry.BudgetTracker = sp => new InMemoryBudgetTracker(Options(sp).Budget, sp.GetRequiredService<TimeProvider>());
+        registry.BudgetTracker = sp => new InMemoryBudgetTracker(
+            Options(sp).Budget,
+            sp.GetRequiredService<BudgetAlertDispatcher>(),
+            sp.GetRequiredService<TimeProvider>());
         services.AddSingleton(registry);
 
         services.AddOptions<SafeOpenAIOptions>().ValidateOnStart();
@@ -82,6 +85,8 @@ public static class SafeOpenAIServiceCollectionExtensions
         services.TryAddSingleton<ISafetyIdentityAccessor, AmbientSafetyIdentityAccessor>();
         services.TryAddSingleton<IAuditSink, LoggerAuditSink>();
         services.TryAddSingleton(sp => new SafetyHasher(Options(sp).Identity));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBudgetAlertSink, LoggerBudgetAlertSink>());
+        services.TryAddSingleton(sp => new BudgetAlertDispatcher(sp.GetServices<IBudgetAlertSink>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new ModelPriceTable(new Dictionary<string, ModelPrice>(Options(sp).Pricing, StringComparer.OrdinalIgnoreCase)));
 
         services.TryAddKeyedSingleton<ChatClient>(SafeOpenAIServiceKeys.Inner, (sp, _) =>

@@ -27,7 +27,6 @@ namespace SafeOpenAI;
 public sealed partial class SafetyPipeline
 {
     private const string PipelineStage = "SafetyPipeline";
-    private const string AnonymousSubject = "anonymous";
 
     /// <summary>The verdict code recorded when a validator's rejection made the pipeline ask the model again: <c>output.reask</c>.</summary>
     public const string ReaskCode = "output.reask";
@@ -37,7 +36,7 @@ public sealed partial class SafetyPipeline
     private readonly IReadOnlyList<IOutputValidator> _outputValidators;
     private readonly IBudgetTracker? _budgetTracker;
     private readonly ITokenCounter _tokenCounter;
-    private readonly ModelPriceTable _prices;
+    private readonly ModelPricing _pricing;
     private readonly SafetyHasher _hasher;
     private readonly IAuditSink _auditSink;
     private readonly ModerationOptions _moderationOptions;
@@ -67,7 +66,7 @@ public sealed partial class SafetyPipeline
         _outputValidators = outputValidators;
         _budgetTracker = budgetTracker;
         _tokenCounter = tokenCounter;
-        _prices = prices;
+        _pricing = new ModelPricing(prices, options.Budget, logger);
         _hasher = hasher;
         _auditSink = auditSink;
         _moderationOptions = options.Moderation;
@@ -379,6 +378,18 @@ public sealed partial class SafetyPipeline
 
     private async ValueTask<SafetyVerdict?> ReserveBudgetAsync(PipelineCall call, CancellationToken cancellationToken)
     {
+        // Priced before anything else is spent: an unknown model is charged at the fallback price
+        // or blocked, never counted as free.
+        var pricing = _pricing.Resolve(call.Request.Model, PipelineStage);
+        if (pricing.Verdict is { } priceVerdict)
+        {
+            call.Add(priceVerdict, SafetyPhase.Budget);
+            if (priceVerdict.Action == SafetyAction.Block)
+            {
+                return priceVerdict;
+            }
+        }
+
         if (_budgetTracker is null)
         {
             return null;
@@ -389,13 +400,13 @@ public sealed partial class SafetyPipeline
         // no call is denied that an exact count would admit.
         var request = call.Request;
         var upperBound = _tokenCounter.CountPromptTokensUpperBound(request.Messages, request.Model);
-        var reservation = await ReserveAsync(call, upperBound, cancellationToken).ConfigureAwait(false);
+        var reservation = await ReserveAsync(call, upperBound, pricing.Price, cancellationToken).ConfigureAwait(false);
         if (!reservation.IsGranted)
         {
             var exact = _tokenCounter.CountPromptTokens(request.Messages, request.Model);
             if (exact < upperBound)
             {
-                reservation = await ReserveAsync(call, exact, cancellationToken).ConfigureAwait(false);
+                reservation = await ReserveAsync(call, exact, pricing.Price, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -409,16 +420,26 @@ public sealed partial class SafetyPipeline
         return null;
     }
 
-    private ValueTask<BudgetReservation> ReserveAsync(PipelineCall call, int promptTokens, CancellationToken cancellationToken)
+    private ValueTask<BudgetReservation> ReserveAsync(PipelineCall call, int promptTokens, ModelPrice? price, CancellationToken cancellationToken)
     {
         var request = call.Request;
         var maxOutput = request.Parameters.MaxOutputTokens ?? 0;
-        decimal? estimate = _prices.TryGetPrice(request.Model, out var price)
-            ? price.CostOf(new TokenUsage(promptTokens, maxOutput))
-            : null;
-        var subject = request.SafetyIdentifier
-            ?? (string.IsNullOrEmpty(request.Identity.SessionId) ? AnonymousSubject : "session:" + _hasher.HashSessionId(request.Identity.SessionId));
-        return _budgetTracker!.ReserveAsync(new BudgetRequest(subject, request.Model, promptTokens, maxOutput, estimate), cancellationToken);
+        decimal? estimate = price?.CostOf(new TokenUsage(promptTokens, maxOutput));
+        return _budgetTracker!.ReserveAsync(new BudgetRequest(SubjectOf(request), request.Model, promptTokens, maxOutput, estimate), cancellationToken);
+    }
+
+    /// <summary>
+    /// The budget keys of a call: the safety identifier; for a call without a user, its own
+    /// session's anonymous user (so one anonymous visitor cannot spend every anonymous visitor's
+    /// budget), else <c>anonymous</c>; the hashed session id; the tenant id.
+    /// </summary>
+    private BudgetSubject SubjectOf(SafetyRequest request)
+    {
+        var session = string.IsNullOrEmpty(request.Identity.SessionId) ? null : _hasher.HashSessionId(request.Identity.SessionId);
+        var user = request.SafetyIdentifier
+            ?? (session is null ? BudgetSubject.AnonymousUser : BudgetSubject.AnonymousUser + ":" + session);
+        var tenant = string.IsNullOrEmpty(request.Identity.TenantId) ? null : request.Identity.TenantId;
+        return new BudgetSubject(user, session, tenant);
     }
 
     private async Task<SafetyVerdict> ModerateAsync(ModerationDirection direction, IReadOnlyList<MessagePart> parts, PipelineCall call, CancellationToken cancellationToken)
@@ -562,27 +583,22 @@ public sealed partial class SafetyPipeline
             call.CostUsd = 0m;
         }
 
-        var priced = _prices.TryGetPrice(call.Request.Model, out var price);
+        // A call that reached the model was priced when it was reserved (an unpriced model under
+        // the Block policy never gets this far), so its cost is never a silent zero.
+        var price = _pricing.Resolve(call.Request.Model, PipelineStage).Price;
         var attempts = call.AllAttempts().ToList();
         var usages = new TokenUsage?[attempts.Count];
+        var costs = new decimal?[attempts.Count];
         for (var i = 0; i < attempts.Count; i++)
         {
             if (attempts[i].Response is { } response)
             {
                 var usage = MeasureUsage(call, attempts[i].Request, response);
                 usages[i] = usage;
+                costs[i] = price?.CostOf(usage);
                 call.BilledUsage = call.BilledUsage is { } sum ? sum.Add(usage) : usage;
-                call.CostUsd = priced ? (call.CostUsd ?? 0m) + price!.CostOf(usage) : null;
+                call.CostUsd = costs[i] is { } cost ? (call.CostUsd ?? 0m) + cost : call.CostUsd;
             }
-        }
-
-        if (call.BilledUsage is not null && !call.AnsweredWithoutModel && !priced)
-        {
-            call.Add(new SafetyVerdict(
-                PipelineStage,
-                SafetyAction.Allow,
-                "cost.unpriced",
-                evidence: new Dictionary<string, string> { ["model"] = call.Request.Model }), SafetyPhase.Settle);
         }
 
         // Every reservation is settled or released, even when another one fails: nothing stays reserved.
@@ -598,7 +614,7 @@ public sealed partial class SafetyPipeline
             {
                 if (usages[i] is { } usage)
                 {
-                    await _budgetTracker!.SettleAsync(reservation, usage, priced ? price!.CostOf(usage) : null, CancellationToken.None).ConfigureAwait(false);
+                    await _budgetTracker!.SettleAsync(reservation, usage, costs[i], CancellationToken.None).ConfigureAwait(false);
                 }
                 else
                 {
