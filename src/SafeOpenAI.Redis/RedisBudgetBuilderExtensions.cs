@@ -51,7 +51,7 @@ public static class RedisBudgetBuilderExtensions
     {
         var services = builder.Services;
         services.AddOptions<RedisBudgetOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBudgetOptions>>(sp =>
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBudgetOptions>, RedisBudgetOptionsValidator>(sp =>
             new RedisBudgetOptionsValidator(sectionPath, sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IConnectionMultiplexer)))));
         services.TryAddSingleton(sp =>
         {
