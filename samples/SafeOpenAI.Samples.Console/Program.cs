@@ -54,7 +54,11 @@ if (prompts.Count == 0)
 {
     var tour = new Tour(client, printer, Console.Out, local);
     await tour.RunAsync(cancellation.Token);
-    using var tightBudgetHost = SampleHost.Build(local?.BaseUri, o => o.Budget.TokensPerWindow = 1_000);
+    using var tightBudgetHost = SampleHost.Build(local?.BaseUri, o =>
+    {
+        o.Budget.Limits.Clear();
+        o.Budget.Limits.Add(new BudgetLimit { Scope = BudgetScope.User, Window = BudgetWindow.Hour, Tokens = 1_000 });
+    });
     await tightBudgetHost.StartAsync(cancellation.Token);
     await Tour.RunBudgetStepAsync(tightBudgetHost.Services.GetRequiredService<SafeChatClient>(), printer, Console.Out, tour.Steps + 1, cancellation.Token);
     await tightBudgetHost.StopAsync(cancellation.Token);
