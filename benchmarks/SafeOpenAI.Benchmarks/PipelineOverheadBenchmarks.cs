@@ -40,7 +40,7 @@ public class PipelineOverheadBenchmarks
         {
             o.Identity.HashKey = "benchmark-hash-key-0123456789abcdef";
             o.Moderation.Enabled = false;
-            o.Budget.TokensPerWindow = long.MaxValue / 2;
+            o.Budget.Limits.Add(new BudgetLimit { Scope = BudgetScope.User, Window = BudgetWindow.Hour, Tokens = long.MaxValue / 2 });
             o.Budget.RequestsPerMinute = null;
         });
         _services = services.BuildServiceProvider();

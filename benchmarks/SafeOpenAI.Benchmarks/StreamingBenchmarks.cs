@@ -110,7 +110,7 @@ public class StreamingBenchmarks
         {
             o.Identity.HashKey = "benchmark-hash-key-0123456789abcdef";
             o.Moderation.CheckInput = false;
-            o.Budget.TokensPerWindow = long.MaxValue / 2;
+            o.Budget.Limits.Add(new BudgetLimit { Scope = BudgetScope.User, Window = BudgetWindow.Hour, Tokens = long.MaxValue / 2 });
             o.Budget.RequestsPerMinute = null;
             o.Streaming.Mode = mode;
             o.Streaming.WindowCharacters = WindowCharacters;

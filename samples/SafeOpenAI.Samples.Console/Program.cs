@@ -54,10 +54,7 @@ if (prompts.Count == 0)
 {
     var tour = new Tour(client, printer, Console.Out, local);
     await tour.RunAsync(cancellation.Token);
-    using var tightBudgetHost = SampleHost.Build(local?.BaseUri, o => o.Budget.TokensPerWindow = 1_000);
-    await tightBudgetHost.StartAsync(cancellation.Token);
-    await Tour.RunBudgetStepAsync(tightBudgetHost.Services.GetRequiredService<SafeChatClient>(), printer, Console.Out, tour.Steps + 1, cancellation.Token);
-    await tightBudgetHost.StopAsync(cancellation.Token);
+    await BudgetStep.RunAsync(local?.BaseUri, printer, Console.Out, tour.Steps + 1, cancellation.Token);
     await Tour.RunFieldAndClassifierStepsAsync(local, printer, Console.Out, tour.Steps + 2, cancellation.Token);
     await StructuredOutputStep.RunAsync(client, local, printer, Console.Out, tour.Steps + (local is null ? 3 : 4), cancellation.Token);
     await CuratedStep.RunAsync(local, printer, Console.Out, tour.Steps + (local is null ? 4 : 5), cancellation.Token);

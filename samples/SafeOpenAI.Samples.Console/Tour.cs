@@ -74,38 +74,6 @@ internal sealed class Tour(SafeChatClient client, ResultPrinter printer, TextWri
         await StreamingStep(cancellationToken);
     }
 
-    /// <summary>The budget step runs on its own client whose users have a 1,000-token hourly allowance.</summary>
-    public static async Task RunBudgetStepAsync(SafeChatClient tightBudgetClient, ResultPrinter printer, TextWriter output, int step, CancellationToken cancellationToken)
-    {
-        output.WriteLine();
-        output.WriteLine($"[{step}] Token budget: erin may spend 1,000 tokens an hour; a reservation counts the prompt plus the max output tokens");
-        var first = await tightBudgetClient.CompleteAsync(
-            new SafeChatRequest([ChatMessage.CreateUserMessage("Name a prime number.")])
-            {
-                Identity = new SafetyIdentity("erin"),
-                Options = new ChatCompletionOptions { MaxOutputTokenCount = 400 },
-            },
-            cancellationToken);
-        printer.Print(step, first);
-
-        using (AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("erin")))
-        {
-            try
-            {
-                // The drop-in ChatClient API: a block surfaces as SafetyViolationException.
-                await tightBudgetClient.CompleteChatAsync(
-                    [ChatMessage.CreateUserMessage("Now write a long essay on prime numbers.")],
-                    new ChatCompletionOptions { MaxOutputTokenCount = 2_000 },
-                    cancellationToken);
-                output.WriteLine("      (not blocked: the budget was larger than expected)");
-            }
-            catch (SafetyViolationException ex)
-            {
-                output.WriteLine($"{step,5}  drop-in CompleteChatAsync threw SafetyViolationException: {ex.Verdict.Code} — {ex.Verdict.UserMessage}");
-            }
-        }
-    }
-
     /// <summary>
     /// Two stages an application adds for its own needs, each on its own client: an allowed-values
     /// field (a topic picker) and, offline only, the optional model-based injection classifier.

@@ -77,7 +77,7 @@ public sealed class FakeTests
     public async Task Budget_tracker_counts_and_exposes_outstanding_reservations()
     {
         var tracker = new FakeBudgetTracker();
-        var request = new BudgetRequest("subject", "gpt-4o-mini", 100, 50, null);
+        var request = new BudgetRequest(new BudgetSubject("subject"), "gpt-4o-mini", 100, 50, null);
 
         var settled = await tracker.ReserveAsync(request, CancellationToken.None);
         var released = await tracker.ReserveAsync(request, CancellationToken.None);
@@ -102,14 +102,14 @@ public sealed class FakeTests
     {
         var tracker = new FakeBudgetTracker { ShouldGrant = r => r.MaxTotalTokens <= 100 };
 
-        var small = await tracker.ReserveAsync(new BudgetRequest("s", "m", 10, 10, null), CancellationToken.None);
-        var large = await tracker.ReserveAsync(new BudgetRequest("s", "m", 100, 100, null), CancellationToken.None);
+        var small = await tracker.ReserveAsync(new BudgetRequest(new BudgetSubject("s"), "m", 10, 10, null), CancellationToken.None);
+        var large = await tracker.ReserveAsync(new BudgetRequest(new BudgetSubject("s"), "m", 100, 100, null), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
             Assert.That(small.IsGranted, Is.True);
             Assert.That(large.IsGranted, Is.False);
-            Assert.That(large.Verdict.Code, Is.EqualTo("budget.exceeded:user-window-tokens"));
+            Assert.That(large.Verdict.Code, Is.EqualTo("budget.exceeded:user-hour-tokens"));
             Assert.That(large.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(tracker.DeniedCount, Is.EqualTo(1));
             Assert.That(tracker.Outstanding, Is.EquivalentTo(new[] { small }));
@@ -121,7 +121,7 @@ public sealed class FakeTests
     public async Task Budget_tracker_is_consistent_under_concurrency()
     {
         var tracker = new FakeBudgetTracker();
-        var request = new BudgetRequest("s", "m", 1, 1, null);
+        var request = new BudgetRequest(new BudgetSubject("s"), "m", 1, 1, null);
 
         await Task.WhenAll(Enumerable.Range(0, 500).Select(i => Task.Run(async () =>
         {

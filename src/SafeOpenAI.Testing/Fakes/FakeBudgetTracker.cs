@@ -51,8 +51,8 @@ public sealed class FakeBudgetTracker : IBudgetTracker
         set => _shouldGrant = value;
     }
 
-    /// <summary>Gets or sets the code of denial verdicts. Default <c>budget.exceeded:user-window-tokens</c>.</summary>
-    public string DenialCode { get; set; } = "budget.exceeded:user-window-tokens";
+    /// <summary>Gets or sets the code of denial verdicts. Default <c>budget.exceeded:user-hour-tokens</c>.</summary>
+    public string DenialCode { get; set; } = "budget.exceeded:user-hour-tokens";
 
     /// <summary>Gets or sets the retry-after of denials. Default one minute.</summary>
     public TimeSpan? DenialRetryAfter { get; set; } = TimeSpan.FromMinutes(1);

@@ -12,7 +12,7 @@ namespace SafeOpenAI;
 /// (https://openai.com/api/pricing, https://platform.openai.com/docs/pricing) as of
 /// <see cref="PricesAsOf"/>. Prices change: configure overrides (<c>SafeOpenAI:Pricing</c>) for
 /// the models you use rather than relying on the built-in table. Built in: gpt-4o, gpt-4o-mini,
-/// gpt-4.1, gpt-4.1-mini, gpt-4.1-nano, o3, o4-mini, gpt-5, gpt-5-mini and gpt-5-nano.
+/// gpt-4.1, gpt-4.1-mini, gpt-4.1-nano, o3, o4-mini, gpt-5, gpt-5-mini, gpt-5-nano and gpt-5.1.
 /// </para>
 /// <para>
 /// Lookup: the exact name (case-insensitive), else the longest known name that the model name
@@ -25,8 +25,8 @@ namespace SafeOpenAI;
 /// </remarks>
 public sealed class ModelPriceTable
 {
-    /// <summary>The month the built-in prices were taken from OpenAI's API pricing page: <c>2025-08</c>.</summary>
-    public const string PricesAsOf = "2025-08";
+    /// <summary>The month the built-in prices were last checked against OpenAI's API pricing page: <c>2025-11</c> (gpt-5.1 was added at its launch price).</summary>
+    public const string PricesAsOf = "2025-11";
 
     private static readonly FrozenDictionary<string, ModelPrice> s_builtIn = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase)
     {
@@ -40,6 +40,7 @@ public sealed class ModelPriceTable
         ["gpt-5"] = Price(1.25m, 0.125m, 10.00m),
         ["gpt-5-mini"] = Price(0.25m, 0.025m, 2.00m),
         ["gpt-5-nano"] = Price(0.05m, 0.005m, 0.40m),
+        ["gpt-5.1"] = Price(1.25m, 0.125m, 10.00m),
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     private readonly FrozenDictionary<string, ModelPrice> _prices;

@@ -69,10 +69,12 @@ public static class SafeOpenAIServiceCollectionExtensions
             sp.GetRequiredKeyedService<ModerationClient>(SafeOpenAIServiceKeys.Inner),
             Options(sp).Moderation,
             sp.GetRequiredService<TimeProvider>());
-        registry.BudgetTracker = sp => new InMemoryBudgetTracker(
+        // A container singleton, so that the container disposes it (and its rate limiter's timer).
+        registry.BudgetTracker = sp => sp.GetRequiredService<InMemoryBudgetTracker>();
+        services.TryAddSingleton(sp => new InMemoryBudgetTracker(
             Options(sp).Budget,
             sp.GetRequiredService<BudgetAlertDispatcher>(),
-            sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(registry);
 
         services.AddOptions<SafeOpenAIOptions>().ValidateOnStart();
@@ -110,6 +112,9 @@ public static class SafeOpenAIServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"));
         });
+        services.TryAddSingleton<IBudgetUsageReader>(sp =>
+            sp.GetRequiredService<SafetyPipeline>().BudgetTracker as IBudgetUsageReader
+            ?? throw new InvalidOperationException("The registered budget tracker does not report usage (it does not implement IBudgetUsageReader), or budgets are off."));
         services.TryAddSingleton(sp => new SafeChatClient(
             sp.GetRequiredKeyedService<ChatClient>(SafeOpenAIServiceKeys.Inner),
             sp.GetRequiredService<SafetyPipeline>(),

@@ -83,6 +83,9 @@ public sealed partial class SafetyPipeline
     /// <summary>Gets the composed stages in the order they run, for inspection in tests and diagnostics.</summary>
     public IReadOnlyList<SafetyStageDescriptor> Stages { get; }
 
+    /// <summary>Gets the budget tracker the pipeline reserves with, or <see langword="null"/> when budgets are off.</summary>
+    public IBudgetTracker? BudgetTracker => _budgetTracker;
+
     /// <summary>Gets the hasher that computes safety identifiers and audit hashes.</summary>
     public SafetyHasher Hasher => _hasher;
 

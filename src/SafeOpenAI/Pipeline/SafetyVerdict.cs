@@ -11,7 +11,7 @@ namespace SafeOpenAI;
 /// <para>
 /// Codes are stable strings of the form <c>area.reason</c> with an optional <c>:detail</c>
 /// (for example <c>input.too_long</c>, <c>moderation.flagged:violence</c>,
-/// <c>budget.exceeded:user-window-tokens</c>). Allow verdicts use <see cref="AllowedCode"/>
+/// <c>budget.exceeded:user-hour-tokens</c>). Allow verdicts use <see cref="AllowedCode"/>
 /// unless the stage has something to record.
 /// </para>
 /// <para>

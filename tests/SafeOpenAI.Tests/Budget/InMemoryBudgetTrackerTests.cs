@@ -1,294 +1,171 @@
 using Microsoft.Extensions.Time.Testing;
+using static SafeOpenAI.Tests.Budget.BudgetTestOptions;
 
 namespace SafeOpenAI.Tests.Budget;
 
+/// <summary>The budget contract on the in-memory tracker with the system clock.</summary>
+public class InMemoryBudgetTrackerContractTests : BudgetTrackerContractTests
+{
+    protected override Task<IBudgetTracker> CreateTrackerAsync(BudgetOptions options, BudgetAlertDispatcher alerts) =>
+        Task.FromResult<IBudgetTracker>(new InMemoryBudgetTracker(options, alerts));
+
+    protected override Task<DateTimeOffset> NowAsync(IBudgetTracker tracker) => Task.FromResult(DateTimeOffset.UtcNow);
+}
+
+/// <summary>What only a fake clock can show: windows rolling over at their UTC boundaries.</summary>
 public class InMemoryBudgetTrackerTests
 {
-    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static BudgetRequest Ask(int tokens, string subject = "user-a") =>
-        new(subject, "gpt-4o-mini", PromptTokens: tokens / 2, MaxOutputTokens: tokens - (tokens / 2), EstimatedCostUsd: null);
-
-    private static (InMemoryBudgetTracker Tracker, FakeTimeProvider Time) Create(long? tokens = 1_000, int? rpm = null, TimeSpan? window = null, DateTimeOffset? start = null)
-    {
-        var time = new FakeTimeProvider(start ?? Start);
-        var options = new InMemoryBudgetOptions { TokensPerWindow = tokens, RequestsPerMinute = rpm, TokenWindow = window ?? TimeSpan.FromHours(1) };
-        return (new InMemoryBudgetTracker(options, time), time);
-    }
-
     [Test]
-    public async Task Grants_until_the_window_is_used_then_denies_with_evidence()
+    public async Task Minute_hour_and_day_windows_roll_over_at_their_UTC_boundaries()
     {
-        var (tracker, _) = Create(tokens: 1_000);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 14, 23, 59, 30, TimeSpan.Zero));
+        using var tracker = new InMemoryBudgetTracker(
+            With(
+                new BudgetLimit { Window = BudgetWindow.Minute, Tokens = 100 },
+                new BudgetLimit { Window = BudgetWindow.Hour, Tokens = 250 },
+                new BudgetLimit { Window = BudgetWindow.Day, Tokens = 400 }),
+            timeProvider: time);
 
-        var first = await tracker.ReserveAsync(Ask(600), CancellationToken.None);
-        var second = await tracker.ReserveAsync(Ask(500), CancellationToken.None);
+        await SpendAsync(tracker, 100);
+        var sameMinute = await tracker.ReserveAsync(Ask(1), CancellationToken.None);
+        time.SetUtcNow(new DateTimeOffset(2026, 3, 14, 23, 59, 59, 999, TimeSpan.Zero));
+        var lastMoment = await tracker.ReserveAsync(Ask(1), CancellationToken.None);
+
+        time.SetUtcNow(new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero));
+        await SpendAsync(tracker, 100);
+        await SpendAsync(tracker, 0);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await SpendAsync(tracker, 100);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var hourFull = await tracker.ReserveAsync(Ask(100), CancellationToken.None);
+        time.SetUtcNow(new DateTimeOffset(2026, 3, 15, 1, 0, 0, TimeSpan.Zero));
+        await SpendAsync(tracker, 100);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await SpendAsync(tracker, 100);
+        time.SetUtcNow(new DateTimeOffset(2026, 3, 15, 2, 0, 0, TimeSpan.Zero));
+        var dayFull = await tracker.ReserveAsync(Ask(100), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
-            Assert.That(tracker.Name, Is.EqualTo("InMemoryBudget"));
-            Assert.That(first.IsGranted, Is.True);
-            Assert.That(first.RetryAfter, Is.Null);
-            Assert.That(second.IsGranted, Is.False);
-            Assert.That(second.Verdict.Action, Is.EqualTo(SafetyAction.Block));
-            Assert.That(second.Verdict.Code, Is.EqualTo("budget.exceeded:user-window-tokens"));
-            Assert.That(second.Verdict.UserMessage, Is.EqualTo("You have used your token allowance; it resets at 2025-01-01 01:00:00Z."));
-            Assert.That(second.RetryAfter, Is.EqualTo(TimeSpan.FromHours(1)));
-            Assert.That(second.Verdict.Evidence["limit_tokens"], Is.EqualTo("1000"));
-            Assert.That(second.Verdict.Evidence["used_tokens"], Is.EqualTo("0"));
-            Assert.That(second.Verdict.Evidence["reserved_tokens"], Is.EqualTo("600"));
-            Assert.That(second.Verdict.Evidence["requested_tokens"], Is.EqualTo("500"));
-            Assert.That(second.Verdict.Evidence["window_seconds"], Is.EqualTo("3600"));
-            Assert.That(second.Verdict.Evidence["resets_at"], Is.EqualTo("2025-01-01T01:00:00Z"));
+            Assert.That(sameMinute.Verdict.Code, Is.EqualTo("budget.exceeded:user-minute-tokens"));
+            Assert.That(sameMinute.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(lastMoment.Verdict.Code, Is.EqualTo("budget.exceeded:user-minute-tokens"));
+            Assert.That(hourFull.Verdict.Code, Is.EqualTo("budget.exceeded:user-hour-tokens"));
+            Assert.That(hourFull.Verdict.Evidence[BudgetCodes.EvidenceResetsAt], Is.EqualTo("2026-03-15T01:00:00Z"));
+            Assert.That(dayFull.Verdict.Code, Is.EqualTo("budget.exceeded:user-day-tokens"));
+            Assert.That(dayFull.Verdict.Evidence[BudgetCodes.EvidenceUsed], Is.EqualTo("400"));
+            Assert.That(dayFull.RetryAfter, Is.EqualTo(TimeSpan.FromHours(22)));
         });
     }
 
-    [Test]
-    public async Task Settle_replaces_the_hold_with_billed_usage()
+    [TestCase(2026, 1, 31, 2026, 2, 1)]
+    [TestCase(2028, 2, 29, 2028, 3, 1)]
+    [TestCase(2026, 12, 31, 2027, 1, 1)]
+    public async Task Month_windows_are_calendar_months(int year, int month, int day, int nextYear, int nextMonth, int nextDay)
     {
-        var (tracker, _) = Create(tokens: 1_000);
-        var reservation = await tracker.ReserveAsync(Ask(600), CancellationToken.None);
+        var time = new FakeTimeProvider(new DateTimeOffset(year, month, day, 23, 0, 0, TimeSpan.Zero));
+        using var tracker = new InMemoryBudgetTracker(With(new BudgetLimit { Window = BudgetWindow.Month, CostUsd = 1m }), timeProvider: time);
+        var spent = await tracker.ReserveAsync(Ask(10, costUsd: 1m), CancellationToken.None);
+        await tracker.SettleAsync(spent, new TokenUsage(5, 5), 1m, CancellationToken.None);
 
-        await tracker.SettleAsync(reservation, new TokenUsage(100, 50), 0.01m, CancellationToken.None);
-
-        var fits = await tracker.ReserveAsync(Ask(850), CancellationToken.None);
-        var overflow = await tracker.ReserveAsync(Ask(1), CancellationToken.None);
-        Assert.Multiple(() =>
-        {
-            Assert.That(fits.IsGranted, Is.True);
-            Assert.That(overflow.IsGranted, Is.False);
-            Assert.That(overflow.Verdict.Evidence["used_tokens"], Is.EqualTo("150"));
-            Assert.That(overflow.Verdict.Evidence["reserved_tokens"], Is.EqualTo("850"));
-        });
-    }
-
-    [Test]
-    public async Task Release_returns_the_whole_hold()
-    {
-        var (tracker, _) = Create(tokens: 1_000);
-        var reservation = await tracker.ReserveAsync(Ask(1_000), CancellationToken.None);
-        Assert.That((await tracker.ReserveAsync(Ask(1), CancellationToken.None)).IsGranted, Is.False);
-
-        await tracker.ReleaseAsync(reservation, CancellationToken.None);
-
-        Assert.That((await tracker.ReserveAsync(Ask(1_000), CancellationToken.None)).IsGranted, Is.True);
-    }
-
-    [Test]
-    public async Task Subjects_have_separate_budgets()
-    {
-        var (tracker, _) = Create(tokens: 1_000);
-        await tracker.ReserveAsync(Ask(1_000, "user-a"), CancellationToken.None);
-
-        Assert.Multiple(async () =>
-        {
-            Assert.That((await tracker.ReserveAsync(Ask(1, "user-a"), CancellationToken.None)).IsGranted, Is.False);
-            Assert.That((await tracker.ReserveAsync(Ask(1_000, "user-b"), CancellationToken.None)).IsGranted, Is.True);
-        });
-    }
-
-    [Test]
-    public async Task A_request_larger_than_the_limit_is_denied_without_retry()
-    {
-        var (tracker, _) = Create(tokens: 1_000);
-
-        var denied = await tracker.ReserveAsync(Ask(1_001), CancellationToken.None);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(denied.IsGranted, Is.False);
-            Assert.That(denied.Verdict.Code, Is.EqualTo("budget.exceeded:user-window-tokens"));
-            Assert.That(denied.Verdict.Evidence["requested_tokens"], Is.EqualTo("1001"));
-            Assert.That(denied.Verdict.Evidence["limit_tokens"], Is.EqualTo("1000"));
-            Assert.That(denied.Verdict.Evidence["reason"], Is.EqualTo("request_exceeds_limit"));
-            Assert.That(denied.RetryAfter, Is.Null);
-        });
-    }
-
-    [Test]
-    public async Task Window_rolls_over_at_epoch_aligned_boundaries()
-    {
-        var (tracker, time) = Create(tokens: 1_000, start: Start.AddMinutes(30));
-        var reservation = await tracker.ReserveAsync(Ask(1_000), CancellationToken.None);
-        await tracker.SettleAsync(reservation, new TokenUsage(600, 400), null, CancellationToken.None);
-
-        var denied = await tracker.ReserveAsync(Ask(1), CancellationToken.None);
-        Assert.That(denied.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(30)));
-
-        time.Advance(TimeSpan.FromMinutes(30) - TimeSpan.FromTicks(1));
-        Assert.That((await tracker.ReserveAsync(Ask(1), CancellationToken.None)).IsGranted, Is.False);
+        var denied = await tracker.ReserveAsync(Ask(10, costUsd: 0.01m), CancellationToken.None);
+        time.SetUtcNow(new DateTimeOffset(nextYear, nextMonth, nextDay, 0, 0, 0, TimeSpan.Zero).AddTicks(-1));
+        var stillDenied = await tracker.ReserveAsync(Ask(10, costUsd: 0.01m), CancellationToken.None);
         time.Advance(TimeSpan.FromTicks(1));
-        Assert.That((await tracker.ReserveAsync(Ask(1_000), CancellationToken.None)).IsGranted, Is.True);
+        var nextMonthGranted = await tracker.ReserveAsync(Ask(10, costUsd: 0.01m), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(denied.Verdict.Code, Is.EqualTo("budget.exceeded:user-month-usd"));
+            Assert.That(denied.RetryAfter, Is.EqualTo(TimeSpan.FromHours(1)));
+            Assert.That(stillDenied.IsGranted, Is.False);
+            Assert.That(nextMonthGranted.IsGranted, Is.True);
+        });
     }
 
     [Test]
-    public async Task Holds_carry_over_a_roll_over_and_settle_into_the_new_window()
+    public async Task Holds_carry_over_a_roll_over_and_settle_into_the_window_current_at_settle_time()
     {
-        var (tracker, time) = Create(tokens: 1_000, start: Start.AddMinutes(59));
-        var old = await tracker.ReserveAsync(Ask(800), CancellationToken.None);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 9, 59, 0, TimeSpan.Zero));
+        using var tracker = new InMemoryBudgetTracker(TokenLimit(1_000), timeProvider: time);
+        var inFlight = await tracker.ReserveAsync(Ask(800), CancellationToken.None);
 
-        time.Advance(TimeSpan.FromMinutes(2)); // Now 01:01, a new window; the 800 are still in flight.
-        var tooMuch = await tracker.ReserveAsync(Ask(300), CancellationToken.None);
-        Assert.That(tooMuch.IsGranted, Is.False);
-        Assert.That(tooMuch.Verdict.Evidence["reserved_tokens"], Is.EqualTo("800"));
-        Assert.That(tooMuch.Verdict.Evidence["used_tokens"], Is.EqualTo("0"));
+        time.Advance(TimeSpan.FromMinutes(2));
+        var deniedByTheHold = await tracker.ReserveAsync(Ask(300), CancellationToken.None);
+        await tracker.SettleAsync(inFlight, new TokenUsage(300, 100), null, CancellationToken.None);
+        var usage = await tracker.GetUsageAsync(BudgetScope.User, "user-a", BudgetWindow.Hour, CancellationToken.None);
 
-        await tracker.SettleAsync(old, new TokenUsage(300, 200), null, CancellationToken.None);
+        Assert.That(deniedByTheHold.Verdict.Evidence[BudgetCodes.EvidenceReserved], Is.EqualTo("800"));
+        Assert.That((usage.WindowStart, usage.Tokens, usage.HeldTokens), Is.EqualTo((new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero), 400L, 0L)));
+    }
 
-        var rest = await tracker.ReserveAsync(Ask(500), CancellationToken.None);
-        var over = await tracker.ReserveAsync(Ask(1), CancellationToken.None);
-        Assert.Multiple(() =>
-        {
-            Assert.That(rest.IsGranted, Is.True);
-            Assert.That(over.IsGranted, Is.False);
-            Assert.That(over.Verdict.Evidence["used_tokens"], Is.EqualTo("500"));
-            Assert.That(over.Verdict.Evidence["reserved_tokens"], Is.EqualTo("500"));
-        });
+    [Test]
+    public async Task Alerts_fire_again_in_the_next_window()
+    {
+        var sink = new RecordingAlertSink();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero));
+        using var tracker = new InMemoryBudgetTracker(TokenLimit(1_000), sink.Dispatcher(), time);
 
-        // Releasing the last hold in a later window leaves nothing held and nothing negative.
+        await SpendAsync(tracker, 900);
+        await SpendAsync(tracker, 50);
         time.Advance(TimeSpan.FromHours(1));
-        await tracker.ReleaseAsync(rest, CancellationToken.None);
-        Assert.That((await tracker.ReserveAsync(Ask(1_000), CancellationToken.None)).IsGranted, Is.True);
-        var full = await tracker.ReserveAsync(Ask(1), CancellationToken.None);
-        Assert.That(full.Verdict.Evidence["reserved_tokens"], Is.EqualTo("1000"));
+        await SpendAsync(tracker, 850);
+
+        Assert.That(sink.Alerts.Select(a => (a.Threshold, a.WindowStart.Hour, a.Used)), Is.EqualTo(new[] { (0.8, 10, 900m), (0.8, 11, 850m) }));
     }
 
     [Test]
-    public async Task Rate_limit_refills_steadily_on_the_time_provider()
+    public async Task Idle_keys_are_dropped_without_changing_behaviour()
     {
-        var (tracker, time) = Create(tokens: null, rpm: 2);
-
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.True);
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.True);
-        var denied = await tracker.ReserveAsync(Ask(10), CancellationToken.None);
-
-        Assert.Multiple(() =>
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero));
+        using var tracker = new InMemoryBudgetTracker(TokenLimit(1_000), timeProvider: time);
+        for (var i = 0; i < 50; i++)
         {
-            Assert.That(denied.IsGranted, Is.False);
-            Assert.That(denied.Verdict.Code, Is.EqualTo("rate_limit.exceeded:user-requests-per-minute"));
-            Assert.That(denied.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
-            Assert.That(denied.Verdict.Evidence["limit_requests_per_minute"], Is.EqualTo("2"));
-            Assert.That(denied.Verdict.Evidence["retry_after_seconds"], Is.EqualTo("30"));
-        });
+            await SpendAsync(tracker, 10, "user-" + i);
+        }
 
-        time.Advance(TimeSpan.FromSeconds(29));
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.False);
-        time.Advance(TimeSpan.FromSeconds(1));
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.True);
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.False);
+        var open = await tracker.ReserveAsync(Ask(500, "holder"), CancellationToken.None);
+        Assert.That(tracker.KeyCount, Is.EqualTo(51));
 
-        time.Advance(TimeSpan.FromMinutes(10)); // The bucket refills to its size, no further.
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.True);
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.True);
-        Assert.That((await tracker.ReserveAsync(Ask(10), CancellationToken.None)).IsGranted, Is.False);
-    }
+        time.Advance(TimeSpan.FromHours(1));
+        await SpendAsync(tracker, 10, "newcomer");
 
-    [Test]
-    public async Task A_token_denial_does_not_use_a_request_permit()
-    {
-        var (tracker, _) = Create(tokens: 100, rpm: 1);
-
-        var tooBig = await tracker.ReserveAsync(Ask(200), CancellationToken.None);
-        var fits = await tracker.ReserveAsync(Ask(50), CancellationToken.None);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(tooBig.Verdict.Code, Is.EqualTo("budget.exceeded:user-window-tokens"));
-            Assert.That(fits.IsGranted, Is.True);
-        });
-    }
-
-    [Test]
-    public async Task Settle_and_release_happen_once_and_only_for_own_granted_reservations()
-    {
-        var (tracker, _) = Create(tokens: 1_000);
-        var settled = await tracker.ReserveAsync(Ask(100), CancellationToken.None);
-        var released = await tracker.ReserveAsync(Ask(100), CancellationToken.None);
-        var denied = await tracker.ReserveAsync(Ask(5_000), CancellationToken.None);
-        await tracker.SettleAsync(settled, new TokenUsage(10, 10), null, CancellationToken.None);
-        await tracker.ReleaseAsync(released, CancellationToken.None);
-        var foreign = new BudgetReservation(Ask(100), SafetyVerdict.Allow("Other"));
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(async () => await tracker.SettleAsync(settled, TokenUsage.Zero, null, CancellationToken.None), Throws.InvalidOperationException);
-            Assert.That(async () => await tracker.ReleaseAsync(settled, CancellationToken.None), Throws.InvalidOperationException);
-            Assert.That(async () => await tracker.ReleaseAsync(released, CancellationToken.None), Throws.InvalidOperationException);
-            Assert.That(async () => await tracker.SettleAsync(released, TokenUsage.Zero, null, CancellationToken.None), Throws.InvalidOperationException);
-            Assert.That(async () => await tracker.SettleAsync(denied, TokenUsage.Zero, null, CancellationToken.None), Throws.InvalidOperationException);
-            Assert.That(async () => await tracker.ReleaseAsync(foreign, CancellationToken.None), Throws.InvalidOperationException);
-        });
-
-        // None of the failed calls changed the accounting: 20 committed, nothing held.
-        var probe = await tracker.ReserveAsync(Ask(981), CancellationToken.None);
-        Assert.That(probe.Verdict.Evidence["used_tokens"], Is.EqualTo("20"));
-        Assert.That(probe.Verdict.Evidence["reserved_tokens"], Is.EqualTo("0"));
-    }
-
-    [Test]
-    public async Task Concurrent_reservations_never_overspend()
-    {
-        var (tracker, _) = Create(tokens: 10_000, rpm: null);
-
-        var reservations = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(_ =>
-            Task.Run(async () => await tracker.ReserveAsync(Ask(100), CancellationToken.None))));
-
-        var granted = reservations.Where(r => r.IsGranted).ToArray();
-        Assert.That(granted, Has.Length.EqualTo(100));
-        Assert.That((await tracker.ReserveAsync(Ask(1), CancellationToken.None)).IsGranted, Is.False);
-
-        await Task.WhenAll(granted.Select(r => Task.Run(async () => await tracker.ReleaseAsync(r, CancellationToken.None))));
-
-        var whole = await tracker.ReserveAsync(Ask(10_000), CancellationToken.None);
-        Assert.That(whole.IsGranted, Is.True);
-    }
-
-    [Test]
-    public async Task Concurrent_settles_commit_exactly()
-    {
-        var (tracker, _) = Create(tokens: 100_000, rpm: null);
-        var reservations = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ =>
-            Task.Run(async () => await tracker.ReserveAsync(Ask(100), CancellationToken.None))));
-
-        await Task.WhenAll(reservations.Select(r => Task.Run(async () => await tracker.SettleAsync(r, new TokenUsage(7, 3), null, CancellationToken.None))));
-
-        var probe = await tracker.ReserveAsync(Ask(100_000), CancellationToken.None);
-        Assert.Multiple(() =>
-        {
-            Assert.That(probe.Verdict.Evidence["used_tokens"], Is.EqualTo("5000"));
-            Assert.That(probe.Verdict.Evidence["reserved_tokens"], Is.EqualTo("0"));
-        });
-    }
-
-    [Test]
-    public async Task Idle_subjects_are_evicted_without_changing_behaviour()
-    {
-        var (tracker, time) = Create(tokens: 1_000, rpm: 60);
-        var done = await tracker.ReserveAsync(Ask(100, "idle"), CancellationToken.None);
-        await tracker.SettleAsync(done, new TokenUsage(50, 50), null, CancellationToken.None);
-        var open = await tracker.ReserveAsync(Ask(100, "busy"), CancellationToken.None);
-        Assert.That(tracker.SubjectCount, Is.EqualTo(2));
-
-        time.Advance(TimeSpan.FromHours(2));
-        await tracker.ReserveAsync(Ask(100, "other"), CancellationToken.None);
-
-        // "idle" is gone; "busy" still holds a reservation and is kept; "other" is new.
-        Assert.That(tracker.SubjectCount, Is.EqualTo(2));
+        Assert.That(tracker.KeyCount, Is.EqualTo(2), "only the key with an outstanding reservation and the new one are kept");
+        var deniedByTheHold = await tracker.ReserveAsync(Ask(600, "holder"), CancellationToken.None);
+        Assert.That(deniedByTheHold.IsGranted, Is.False);
         await tracker.ReleaseAsync(open, CancellationToken.None);
-        Assert.That((await tracker.ReserveAsync(Ask(1_000, "idle"), CancellationToken.None)).IsGranted, Is.True);
     }
 
     [Test]
-    public void Invalid_options_and_cancellation_are_reported()
+    public void Invalid_options_are_rejected_with_the_reason()
     {
-        Assert.Multiple(() =>
-        {
-            Assert.That(() => new InMemoryBudgetTracker(new InMemoryBudgetOptions { TokenWindow = TimeSpan.Zero }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-            Assert.That(() => new InMemoryBudgetTracker(new InMemoryBudgetOptions { RequestsPerMinute = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-            Assert.That(() => new InMemoryBudgetTracker(new InMemoryBudgetOptions { TokensPerWindow = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-            Assert.That(
-                async () => await Create().Tracker.ReserveAsync(Ask(1), new CancellationToken(true)),
-                Throws.InstanceOf<OperationCanceledException>());
-        });
+        Assert.That(() => new InMemoryBudgetTracker(With(new BudgetLimit { Window = BudgetWindow.Day })), Throws.ArgumentException.With.Message.Contains("must limit"));
+        Assert.That(() => new InMemoryBudgetTracker(With(new BudgetLimit { Tokens = 0 })), Throws.ArgumentException);
+        Assert.That(() => new InMemoryBudgetTracker(With(new BudgetLimit { Tokens = 1 }, new BudgetLimit { Requests = 1 })), Throws.ArgumentException.With.Message.Contains("repeated"));
+        var badThreshold = TokenLimit(10);
+        badThreshold.AlertThresholds.Add(0);
+        Assert.That(() => new InMemoryBudgetTracker(badThreshold), Throws.ArgumentException);
+        var badRate = TokenLimit(10);
+        badRate.RequestsPerMinute = 0;
+        Assert.That(() => new InMemoryBudgetTracker(badRate), Throws.ArgumentException);
+        Assert.That(() => new InMemoryBudgetTracker(null!), Throws.ArgumentNullException);
+    }
+
+    [Test]
+    public void Empty_options_mean_the_documented_defaults()
+    {
+        var options = new BudgetOptions();
+
+        Assert.That(options.EffectiveLimits.Single().ToString(), Is.EqualTo("user-hour"));
+        Assert.That(options.EffectiveLimits.Single().Tokens, Is.EqualTo(200_000));
+        Assert.That(options.EffectiveAlertThresholds, Is.EqualTo(new[] { 0.8, 1.0 }));
+        Assert.That(options.EffectiveRequestBurst, Is.EqualTo(60));
+    }
+
+    private static async Task SpendAsync(InMemoryBudgetTracker tracker, int tokens, string user = "user-a")
+    {
+        var reservation = await tracker.ReserveAsync(Ask(tokens, user), CancellationToken.None);
+        Assert.That(reservation.IsGranted, Is.True, reservation.Verdict.Code);
+        await tracker.SettleAsync(reservation, new TokenUsage(tokens / 2, tokens - (tokens / 2)), null, CancellationToken.None);
     }
 }

@@ -24,6 +24,9 @@ public class AddSafeOpenAITests
             ["SafeOpenAI:Identity:HashKey"] = Key,
             ["SafeOpenAI:Moderation:CategoryThresholds:violence"] = "0.4",
             ["SafeOpenAI:Budget:RequestsPerMinute"] = "5",
+            ["SafeOpenAI:Budget:Limits:0:Scope"] = "Global",
+            ["SafeOpenAI:Budget:Limits:0:Window"] = "Month",
+            ["SafeOpenAI:Budget:Limits:0:CostUsd"] = "250.50",
         });
         await host.StartAsync();
 
@@ -36,6 +39,8 @@ public class AddSafeOpenAITests
         Assert.That(endpoint.ModerationRequests, Has.Count.EqualTo(2), "input and output are moderated through the moderation client made from the options");
         Assert.That(options.Moderation.CategoryThresholds["violence"], Is.EqualTo(0.4f));
         Assert.That(options.Budget.RequestsPerMinute, Is.EqualTo(5));
+        Assert.That(options.Budget.EffectiveLimits.Single().ToString(), Is.EqualTo("global-month"));
+        Assert.That(options.Budget.EffectiveLimits.Single().CostUsd, Is.EqualTo(250.50m));
         Assert.That(client.SafetyPipeline.Stages.Select(s => s.Name), Is.EqualTo(new[] { "InMemoryBudget", "InputLength", "OpenAIModeration", "OpenAIModeration", "JsonSchemaValidator" }));
         await host.StopAsync();
     }
@@ -62,7 +67,13 @@ public class AddSafeOpenAITests
                 ["MyApp:Safety:Hardening:MaxTemperature"] = "3",
                 ["MyApp:Safety:InputLength:MaxTokens"] = "-5",
                 ["MyApp:Safety:Moderation:CategoryThresholds:violense"] = "0.5",
-                ["MyApp:Safety:Budget:TokenWindow"] = "00:00:00.5",
+                ["MyApp:Safety:Budget:Limits:0:Scope"] = "Tenant",
+                ["MyApp:Safety:Budget:Limits:0:Tokens"] = "0",
+                ["MyApp:Safety:Budget:Limits:1:Scope"] = "Tenant",
+                ["MyApp:Safety:Budget:Limits:1:Window"] = "Hour",
+                ["MyApp:Safety:Budget:Limits:1:CostUsd"] = "5",
+                ["MyApp:Safety:Budget:AlertThresholds:0"] = "80",
+                ["MyApp:Safety:Budget:FallbackPriceModel"] = "no-such-model",
                 ["MyApp:Safety:Endpoint"] = "ftp://example.com",
             },
             section: "MyApp:Safety");
@@ -73,7 +84,10 @@ public class AddSafeOpenAITests
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Hardening:MaxTemperature must be between 0 and 2"));
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:InputLength:MaxTokens"));
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Moderation:CategoryThresholds:violense is not a moderation category"));
-        Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:TokenWindow"));
+        Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:Limits:0:Tokens must be at least 1 token"));
+        Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:Limits:1 repeats the limit tenant-hour"));
+        Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:AlertThresholds:0 must be a fraction of the limit"));
+        Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:FallbackPriceModel must name a model with a price"));
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Endpoint must be an absolute http or https address"));
     }
 

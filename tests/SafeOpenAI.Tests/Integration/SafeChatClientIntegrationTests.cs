@@ -132,7 +132,7 @@ public class SafeChatClientIntegrationTests
     public async Task Concurrent_callers_never_spend_more_than_the_token_budget()
     {
         const long limit = 5_000;
-        var tracker = new InMemoryBudgetTracker(new InMemoryBudgetOptions { TokensPerWindow = limit, RequestsPerMinute = null });
+        var tracker = new InMemoryBudgetTracker(SafeOpenAI.Tests.Budget.BudgetTestOptions.TokenLimit(limit));
         await using var host = await IntegrationHost.StartAsync(
             o =>
             {
@@ -146,16 +146,16 @@ public class SafeChatClientIntegrationTests
         var completed = results.Where(r => r.Status == SafeChatStatus.Completed).ToArray();
         var spent = completed.Sum(r => (long)r.Usage!.TotalTokens);
         Assert.That(completed, Is.Not.Empty);
-        Assert.That(results.Where(r => r.Status == SafeChatStatus.Blocked).Select(r => r.DecisiveVerdict!.Code), Is.Not.Empty.And.All.EqualTo("budget.exceeded:user-window-tokens"));
+        Assert.That(results.Where(r => r.Status == SafeChatStatus.Blocked).Select(r => r.DecisiveVerdict!.Code), Is.Not.Empty.And.All.EqualTo("budget.exceeded:user-hour-tokens"));
         Assert.That(spent, Is.LessThanOrEqualTo(limit));
         Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(completed.Length), "every denied call stayed away from the model");
 
         // Exactly the unspent tokens are left: no reservation leaked, none was lost.
         var subject = IntegrationHost.SafetyIdentifierOf("same-user");
-        var rest = await tracker.ReserveAsync(new BudgetRequest(subject, "gpt-4o-mini", 0, (int)(limit - spent), null), CancellationToken.None);
+        var rest = await tracker.ReserveAsync(new BudgetRequest(new BudgetSubject(subject), "gpt-4o-mini", 0, (int)(limit - spent), null), CancellationToken.None);
         Assert.That(rest.IsGranted, Is.True);
         await tracker.ReleaseAsync(rest, CancellationToken.None);
-        var oneMore = await tracker.ReserveAsync(new BudgetRequest(subject, "gpt-4o-mini", 0, (int)(limit - spent) + 1, null), CancellationToken.None);
+        var oneMore = await tracker.ReserveAsync(new BudgetRequest(new BudgetSubject(subject), "gpt-4o-mini", 0, (int)(limit - spent) + 1, null), CancellationToken.None);
         Assert.That(oneMore.IsGranted, Is.False);
     }
 
@@ -163,7 +163,7 @@ public class SafeChatClientIntegrationTests
     public async Task Cancelling_a_call_releases_its_reservation()
     {
         const long limit = 3_000;
-        var tracker = new InMemoryBudgetTracker(new InMemoryBudgetOptions { TokensPerWindow = limit, RequestsPerMinute = null });
+        var tracker = new InMemoryBudgetTracker(SafeOpenAI.Tests.Budget.BudgetTestOptions.TokenLimit(limit));
         await using var host = await IntegrationHost.StartAsync(o => o.Moderation.Enabled = false, b => b.UseBudgetTracker(_ => tracker));
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromMinutes(5), ScriptedChatResponse.Offline()));
         using var cancellation = new CancellationTokenSource();
@@ -177,7 +177,7 @@ public class SafeChatClientIntegrationTests
         await cancellation.CancelAsync();
         Assert.CatchAsync<OperationCanceledException>(async () => await call);
 
-        var whole = await tracker.ReserveAsync(new BudgetRequest(IntegrationHost.SafetyIdentifierOf("user-1"), "gpt-4o-mini", 0, (int)limit, null), CancellationToken.None);
+        var whole = await tracker.ReserveAsync(new BudgetRequest(new BudgetSubject(IntegrationHost.SafetyIdentifierOf("user-1")), "gpt-4o-mini", 0, (int)limit, null), CancellationToken.None);
         Assert.That(whole.IsGranted, Is.True, "the cancelled call's reservation must be back");
         Assert.That(host.Audit.Records.Single().Outcome, Is.EqualTo(AuditOutcome.Cancelled));
     }

@@ -149,7 +149,7 @@ public class SafetyPipelineTests
         }, CancellationToken.None);
 
         Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Blocked));
-        Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo("budget.exceeded:user-window-tokens"));
+        Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo("budget.exceeded:user-hour-tokens"));
         Assert.That(modelCalled, Is.False);
         budget.Verify(b => b.SettleAsync(It.IsAny<BudgetReservation>(), It.IsAny<TokenUsage>(), It.IsAny<decimal?>(), It.IsAny<CancellationToken>()), Times.Never);
         budget.Verify(b => b.ReleaseAsync(It.IsAny<BudgetReservation>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -166,7 +166,7 @@ public class SafetyPipelineTests
             requests.Add(r);
             return ValueTask.FromResult(new BudgetReservation(r, r.PromptTokens <= 100
                 ? SafetyVerdict.Allow("budget")
-                : SafetyVerdict.Block("budget", "budget.exceeded:user-window-tokens", "Out of tokens.")));
+                : SafetyVerdict.Block("budget", "budget.exceeded:user-hour-tokens", "Out of tokens.")));
         });
         var pipeline = PipelineFactory.Create(budget: budget.Object);
 
@@ -395,7 +395,7 @@ public class SafetyPipelineTests
             _order.Add("reserve");
             return ValueTask.FromResult(new BudgetReservation(r, granted
                 ? SafetyVerdict.Allow("budget")
-                : SafetyVerdict.Block("budget", "budget.exceeded:user-window-tokens", "Out of tokens.")));
+                : SafetyVerdict.Block("budget", "budget.exceeded:user-hour-tokens", "Out of tokens.")));
         });
         budget.Setup(b => b.SettleAsync(It.IsAny<BudgetReservation>(), It.IsAny<TokenUsage>(), It.IsAny<decimal?>(), It.IsAny<CancellationToken>()))
             .Returns(() =>

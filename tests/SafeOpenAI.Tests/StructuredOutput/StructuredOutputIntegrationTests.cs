@@ -277,7 +277,7 @@ public class StructuredOutputIntegrationTests
         var result = await host.Client.CompleteAsync<Person>(Ask());
 
         Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Blocked));
-        Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo("budget.exceeded:user-window-tokens"));
+        Assert.That(result.DecisiveVerdict!.Code, Is.EqualTo("budget.exceeded:user-hour-tokens"));
         Assert.That(result.Verdicts.Select(v => v.Code), Does.Contain(SafetyPipeline.ReaskCode));
         Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(1), "the denied reask never reached the model");
         Assert.That(budget.Settlements.Single().Usage.TotalTokens, Is.EqualTo(50), "the first attempt is still settled");
