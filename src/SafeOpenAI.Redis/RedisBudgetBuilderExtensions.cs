@@ -64,7 +64,8 @@ public static class RedisBudgetBuilderExtensions
                 ? new RedisBudgetTracker(sp.GetRequiredService<IConnectionMultiplexer>(), options, budget, alerts, loggers, time)
                 : new RedisBudgetTracker(options, budget, alerts, loggers, time);
         });
-        services.TryAddSingleton<IBudgetUsageReader>(sp => sp.GetRequiredService<RedisBudgetTracker>());
+        // Replaces any reader registered before, so that usage is read where the budgets are kept.
+        services.Replace(ServiceDescriptor.Singleton<IBudgetUsageReader>(sp => sp.GetRequiredService<RedisBudgetTracker>()));
         return builder.UseBudgetTracker(sp => sp.GetRequiredService<RedisBudgetTracker>());
     }
 }

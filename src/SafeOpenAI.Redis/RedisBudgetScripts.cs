@@ -8,7 +8,7 @@ namespace SafeOpenAI.Redis;
 /// <para>Key layout under the prefix <c>P</c> (which carries a hash tag, so every key lands in one cluster slot):</para>
 /// <list type="bullet">
 /// <item><c>P:w:SCOPE:KEY:WINDOW:START</c> — hash of committed usage of one window (<c>t</c> tokens, <c>r</c> requests, <c>c</c> nano-USD) and the alert flags (<c>a:METRIC:THRESHOLD:LIMIT</c>); expires at the window end plus a grace.</item>
-/// <item><c>P:h:SCOPE:KEY</c> — hash of the holds of outstanding reservations (<c>t</c>, <c>r</c>, <c>c</c>); expires one reservation timeout plus a grace after the last grant.</item>
+/// <item><c>P:h:SCOPE:KEY</c> — hash of the holds (a field may stay at 0) of outstanding reservations (<c>t</c>, <c>r</c>, <c>c</c>); expires one reservation timeout plus a grace after the last grant.</item>
 /// <item><c>P:l:ID</c> — a lease: what reservation ID holds and on which hold keys; <c>P:leases</c> — sorted set of lease ids by deadline (ms since the Unix epoch).</item>
 /// <item><c>P:d:ID</c> — "settled or released" marker that makes completions idempotent.</item>
 /// <item><c>P:q:USER</c> — the user's request-rate state (GCRA theoretical arrival time, µs since the epoch).</item>
@@ -82,8 +82,8 @@ internal static class RedisBudgetScripts
           for j = 1, tonumber(h['n']) do
             local hk = h[tostring(j)]
             for m = 1, 3 do
-              if amounts[m] > 0 and redis.call('HINCRBY', hk, F[m], num(-amounts[m])) <= 0 then
-                redis.call('HDEL', hk, F[m])
+              if amounts[m] > 0 and redis.call('HINCRBY', hk, F[m], num(-amounts[m])) < 0 then
+                redis.call('HSET', hk, F[m], '0')
               end
             end
           end
@@ -148,9 +148,14 @@ internal static class RedisBudgetScripts
         local req = {tonumber(ARGV[8]), 1, tonumber(ARGV[9])}
         local labels, limits = parse_limits(10, sec)
         local best = nil
+        local holds = {}
         for l, lim in ipairs(limits) do
           local used = redis.call('HMGET', lim.wk, 't', 'r', 'c')
-          local held = redis.call('HMGET', lim.hk, 't', 'r', 'c')
+          local held = holds[lim.hk]
+          if held == nil then
+            held = redis.call('HMGET', lim.hk, 't', 'r', 'c')
+            holds[lim.hk] = held
+          end
           for m = 1, 3 do
             local amount = lim.amounts[m]
             if amount >= 0 then
@@ -213,7 +218,7 @@ internal static class RedisBudgetScripts
         """;
 
     /// <summary>
-    /// Settle or release. ARGV: 1 prefix, 2 time override, 3 reservation id, 4 done-marker ms,
+    /// Settle or release (expired leases are reaped by the reserve and usage scripts). ARGV: 1 prefix, 2 time override, 3 reservation id, 4 done-marker ms,
     /// 5 mode (<c>s</c> settle, <c>r</c> release), 6 tokens, 7 nano-USD, 8… thresholds and limits.
     /// Returns <c>{0, now_ms}</c> when the id was already completed; otherwise <c>{1, now_ms}</c>
     /// followed by one sextuple per fired alert: limit, metric, threshold, used, window start s, window end s.
@@ -227,7 +232,6 @@ internal static class RedisBudgetScripts
           return {0, nowms}
         end
         drop_lease(id)
-        reap(nowms)
         local out = {1, nowms}
         if ARGV[5] ~= 's' then return out end
         local amounts = {tonumber(ARGV[6]), 1, tonumber(ARGV[7])}
@@ -237,7 +241,8 @@ internal static class RedisBudgetScripts
           if totals[lim.wk] == nil then
             local tot = {}
             for m = 1, 3 do tot[m] = redis.call('HINCRBY', lim.wk, F[m], num(amounts[m])) end
-            expire_window(lim, nowms)
+            -- The first commit of a window sets its expiry (a denial's alert flag may have set it before).
+            if tot[2] == 1 then expire_window(lim, nowms) end
             totals[lim.wk] = tot
           end
         end

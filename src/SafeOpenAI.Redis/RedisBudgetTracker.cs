@@ -419,6 +419,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             LogPendingLost(_logger, PendingCompletions);
         }
 
+        _fallback?.Dispose();
         if (_ownsConnection)
         {
             await _connection.CloseAsync(allowCommandsToComplete: true).ConfigureAwait(false);
