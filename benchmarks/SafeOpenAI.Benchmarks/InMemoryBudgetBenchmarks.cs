@@ -8,6 +8,7 @@ namespace SafeOpenAI.Benchmarks;
 /// rate limiter on, and 1,000 users taking turns; and a reservation denied for asking more than the whole hourly limit.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class InMemoryBudgetBenchmarks
 {
     private const int Users = 1_000;
