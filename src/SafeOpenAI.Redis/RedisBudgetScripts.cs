@@ -94,7 +94,8 @@ internal static class RedisBudgetScripts
           for _, id in ipairs(ids) do drop_lease(id) end
         end
         -- ARGV[i] = number of thresholds, then their labels, then the number of limits, then per limit:
-        -- scope, key, window, and per metric (tokens, requests, nano-USD): amount (-1 = none) and one amount per threshold.
+        -- scope, key, window, and the amount of each metric (tokens, requests, nano-USD; -1 = none).
+        -- The settle script gets, after that, one amount per limit, metric and threshold (read only when needed).
         local function parse_limits(i, sec)
           local nthr = tonumber(ARGV[i])
           local labels = {}
@@ -103,22 +104,28 @@ internal static class RedisBudgetScripts
           local n = tonumber(ARGV[i])
           i = i + 1
           local limits = {}
+          local bounds = {}
           for l = 1, n do
-            local lim = {scope = ARGV[i], key = ARGV[i + 1], window = tonumber(ARGV[i + 2]), amounts = {}, thr = {}}
-            i = i + 3
-            for m = 1, 3 do
-              lim.amounts[m] = tonumber(ARGV[i])
-              i = i + 1
-              local t = {}
-              for k = 1, nthr do t[k] = tonumber(ARGV[i]); i = i + 1 end
-              lim.thr[m] = t
+            local w = tonumber(ARGV[i + 2])
+            local lim = {scope = ARGV[i], key = ARGV[i + 1], window = w,
+              amounts = {tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])}}
+            i = i + 6
+            local b = bounds[w]
+            if b == nil then
+              local s, e = window_bounds(w, sec)
+              b = {s, e}
+              bounds[w] = b
             end
+            lim.s = b[1]
+            lim.e = b[2]
             lim.hk = P .. ':h:' .. lim.scope .. ':' .. lim.key
-            lim.s, lim.e = window_bounds(lim.window, sec)
-            lim.wk = window_key(lim.scope, lim.key, lim.window, lim.s)
+            lim.wk = window_key(lim.scope, lim.key, w, lim.s)
             limits[l] = lim
           end
-          return labels, limits
+          return labels, limits, i
+        end
+        local function threshold_amount(tb, nthr, l, m, k)
+          return tonumber(ARGV[tb + ((l - 1) * 3 + (m - 1)) * nthr + (k - 1)])
         end
         local function flag(lim, m, label)
           return redis.call('HSETNX', lim.wk, 'a:' .. F[m] .. ':' .. label .. ':' .. num(lim.amounts[m]), '1') == 1
@@ -132,7 +139,7 @@ internal static class RedisBudgetScripts
     /// <summary>
     /// Reserve. ARGV: 1 prefix, 2 time override (µs or empty), 3 reservation id, 4 lease ms,
     /// 5 GCRA emission interval µs (0 = no rate limit), 6 GCRA tolerance µs, 7 user key,
-    /// 8 requested tokens, 9 requested nano-USD, 10… thresholds and limits (see <c>parse_limits</c>).
+    /// 8 requested tokens, 9 requested nano-USD, 10… threshold labels and limits (see <c>parse_limits</c>).
     /// Returns <c>{1, now_ms}</c> granted; <c>{2, now_ms, limit, metric, used, held, requested, exceeds_whole_limit, fired thresholds…}</c>
     /// denied by a budget; <c>{3, now_ms, retry_after_µs}</c> denied by the request rate.
     /// </summary>
@@ -219,7 +226,7 @@ internal static class RedisBudgetScripts
 
     /// <summary>
     /// Settle or release (expired leases are reaped by the reserve and usage scripts). ARGV: 1 prefix, 2 time override, 3 reservation id, 4 done-marker ms,
-    /// 5 mode (<c>s</c> settle, <c>r</c> release), 6 tokens, 7 nano-USD, 8… thresholds and limits.
+    /// 5 mode (<c>s</c> settle, <c>r</c> release), 6 tokens, 7 nano-USD, 8… threshold labels and limits, then the threshold amounts.
     /// Returns <c>{0, now_ms}</c> when the id was already completed; otherwise <c>{1, now_ms}</c>
     /// followed by one sextuple per fired alert: limit, metric, threshold, used, window start s, window end s.
     /// </summary>
@@ -235,7 +242,7 @@ internal static class RedisBudgetScripts
         local out = {1, nowms}
         if ARGV[5] ~= 's' then return out end
         local amounts = {tonumber(ARGV[6]), 1, tonumber(ARGV[7])}
-        local labels, limits = parse_limits(8, sec)
+        local labels, limits, tb = parse_limits(8, sec)
         local totals = {}
         for _, lim in ipairs(limits) do
           if totals[lim.wk] == nil then
@@ -251,7 +258,7 @@ internal static class RedisBudgetScripts
           for m = 1, 3 do
             if lim.amounts[m] >= 0 then
               for k = 1, #labels do
-                if tot[m] >= lim.thr[m][k] and flag(lim, m, labels[k]) then
+                if tot[m] >= threshold_amount(tb, #labels, l, m, k) and flag(lim, m, labels[k]) then
                   out[#out + 1] = l
                   out[#out + 1] = m
                   out[#out + 1] = k

@@ -50,6 +50,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
 {
     private const string StageName = "RedisBudget";
     private const decimal NanoPerUsd = 1_000_000_000m;
+    private const int LimitStride = 6; // scope, key, window, then the tokens, requests and nano-USD amounts
     private static readonly SafetyVerdict s_granted = SafetyVerdict.Allow(StageName);
 
     private readonly IConnectionMultiplexer _connection;
@@ -58,7 +59,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     private readonly double[] _thresholds;
     private readonly RedisValue[] _thresholdArgs;
     private readonly RedisValue[][] _limitArgs;
-    private readonly long[][] _amounts;
+    private readonly RedisValue[][] _thresholdAmounts;
     private readonly long _leaseMilliseconds;
     private readonly long _doneMilliseconds;
     private readonly long _emissionMicroseconds;
@@ -135,25 +136,28 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             _thresholdArgs[k + 1] = _thresholds[k].ToString("R", CultureInfo.InvariantCulture);
         }
 
-        _amounts = new long[_limits.Length][];
         _limitArgs = new RedisValue[_limits.Length][];
+        _thresholdAmounts = new RedisValue[_limits.Length][];
         for (var l = 0; l < _limits.Length; l++)
         {
             var limit = _limits[l];
-            var args = new List<RedisValue> { BudgetCodes.Name(limit.Scope), RedisValue.Null, (int)limit.Window };
-            _amounts[l] = new long[3];
+            var args = new RedisValue[LimitStride];
+            args[0] = BudgetCodes.Name(limit.Scope);
+            args[2] = (int)limit.Window;
+            var thresholds = new List<RedisValue>(3 * _thresholds.Length);
             for (var m = 0; m < 3; m++)
             {
                 var amount = ToStored((BudgetMetric)m, limit.AmountOf((BudgetMetric)m));
-                _amounts[l][m] = amount;
-                args.Add(amount);
+                args[3 + m] = amount;
                 foreach (var threshold in _thresholds)
                 {
-                    args.Add(amount < 0 ? -1 : (long)Math.Ceiling((decimal)threshold * amount));
+                    // committed ≥ threshold × limit ⇔ committed ≥ ⌈threshold × limit⌉ for whole numbers: exact in decimal.
+                    thresholds.Add(amount < 0 ? -1 : (long)Math.Ceiling((decimal)threshold * amount));
                 }
             }
 
-            _limitArgs[l] = [.. args];
+            _limitArgs[l] = args;
+            _thresholdAmounts[l] = [.. thresholds];
         }
 
         if (budget.RequestsPerMinute is int rpm)
@@ -235,7 +239,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             request.MaxTotalTokens,
             ToStored(BudgetMetric.CostUsd, request.EstimatedCostUsd ?? 0m),
         };
-        AddLimits(args, applicable, request.Subject);
+        AddLimits(args, applicable, request.Subject, withThresholds: false);
 
         RedisResult[] result;
         try
@@ -312,7 +316,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             Math.Max(0, usage.TotalTokens),
             ToStored(BudgetMetric.CostUsd, Math.Max(0m, costUsd ?? request.EstimatedCostUsd ?? 0m)),
         };
-        AddLimits(args, applicable, request.Subject);
+        AddLimits(args, applicable, request.Subject, withThresholds: true);
         var completion = args.ToArray();
         await CompleteInRedisAsync(completion, applicable, request.Subject, queueOnFailure: true).ConfigureAwait(false);
     }
@@ -484,7 +488,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         return applicable;
     }
 
-    private void AddLimits(List<RedisValue> args, List<int> applicable, BudgetSubject subject)
+    private void AddLimits(List<RedisValue> args, List<int> applicable, BudgetSubject subject, bool withThresholds)
     {
         args.AddRange(_thresholdArgs);
         args.Add(applicable.Count);
@@ -493,9 +497,17 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             var template = _limitArgs[l];
             args.Add(template[0]);
             args.Add(subject.KeyOf(_limits[l].Scope));
-            for (var i = 2; i < template.Length; i++)
+            for (var i = 2; i < LimitStride; i++)
             {
                 args.Add(template[i]);
+            }
+        }
+
+        if (withThresholds)
+        {
+            foreach (var l in applicable)
+            {
+                args.AddRange(_thresholdAmounts[l]);
             }
         }
     }
@@ -557,7 +569,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     private List<int> ApplicableFromArguments(RedisValue[] completion)
     {
         var applicable = new List<int>();
-        var stride = 3 + (3 * (1 + _thresholds.Length));
+        const int stride = LimitStride;
         var count = (int)completion[8 + _thresholds.Length];
         var first = 9 + _thresholds.Length;
         for (var j = 0; j < count; j++)
@@ -584,7 +596,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             return false;
         }
 
-        for (var i = 3; i < template.Length; i++)
+        for (var i = 3; i < LimitStride; i++)
         {
             if (template[i] != completion[offset + i])
             {
@@ -597,8 +609,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
 
     private string KeyFromArguments(RedisValue[] completion, int index)
     {
-        var stride = 3 + (3 * (1 + _thresholds.Length));
-        return completion[9 + _thresholds.Length + (index * stride) + 1]!;
+        return completion[9 + _thresholds.Length + (index * LimitStride) + 1]!;
     }
 
     private void Enqueue(RedisValue[] completion, Exception ex)
