@@ -25,7 +25,7 @@ namespace SafeOpenAI.Redis;
 /// </para>
 /// <para>
 /// A reservation that is never settled (the process crashed) is given back after
-/// <see cref="RedisBudgetOptions.ReservationTimeout"/>: later scripts reap up to 50 expired leases
+/// <see cref="RedisBudgetOptions.ReservationTimeout"/>: later reservations and usage reads reap up to 50 expired leases
 /// each. Settling and releasing are idempotent by reservation id.
 /// </para>
 /// <para>
