@@ -65,7 +65,11 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     private readonly long _emissionMicroseconds;
     private readonly long _toleranceMicroseconds;
     private readonly int _requestsPerMinute;
+    private static readonly RedisScript s_reserve = new(RedisBudgetScripts.Reserve);
+    private static readonly RedisScript s_complete = new(RedisBudgetScripts.Complete);
+    private static readonly RedisScript s_usage = new(RedisBudgetScripts.Usage);
     private readonly RedisValue _prefix;
+    private readonly RedisKey _routingKey;
     private readonly RedisFailureMode _failureMode;
     private readonly int _maxPending;
     private readonly InMemoryBudgetTracker? _fallback;
@@ -122,6 +126,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SafeOpenAI.Redis");
         _alerts = alerts ?? BudgetAlertDispatcher.None;
         _prefix = options.KeyPrefix;
+        _routingKey = options.KeyPrefix + ":leases";
         _failureMode = options.FailureMode;
         _maxPending = options.MaxPendingCompletions;
         _leaseMilliseconds = (long)options.ReservationTimeout.TotalMilliseconds;
@@ -244,7 +249,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         RedisResult[] result;
         try
         {
-            result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(RedisBudgetScripts.Reserve, null, [.. args]).ConfigureAwait(false))!;
+            result = (RedisResult[])(await s_reserve.EvaluateAsync(_connection.GetDatabase(), _routingKey, [.. args]).ConfigureAwait(false))!;
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -352,8 +357,8 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(
-            RedisBudgetScripts.Usage, null, [_prefix, TimeArgument(), BudgetCodes.Name(scope), key, (int)window]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await s_usage.EvaluateAsync(
+            _connection.GetDatabase(), _routingKey, [_prefix, TimeArgument(), BudgetCodes.Name(scope), key, (int)window]).ConfigureAwait(false))!;
         return new BudgetUsage(
             scope,
             key,
@@ -521,7 +526,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         RedisResult[] result;
         try
         {
-            result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(RedisBudgetScripts.Complete, null, completion).ConfigureAwait(false))!;
+            result = (RedisResult[])(await s_complete.EvaluateAsync(_connection.GetDatabase(), _routingKey, completion).ConfigureAwait(false))!;
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
