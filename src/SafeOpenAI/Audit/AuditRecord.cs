@@ -24,6 +24,9 @@ public sealed class AuditRecord
     /// <summary>Gets the keyed hash of the session id, or <see langword="null"/>.</summary>
     public string? SessionHash { get; init; }
 
+    /// <summary>Gets the tenant id of the caller (<see cref="SafetyIdentity.TenantId"/>, an application-assigned id, not hashed), or <see langword="null"/>.</summary>
+    public string? TenantId { get; init; }
+
     /// <summary>Gets the model the call went to.</summary>
     public required string Model { get; init; }
 
@@ -50,6 +53,12 @@ public sealed class AuditRecord
 
     /// <summary>Gets the wall-clock duration of the whole call.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>Gets how long each stage took, in the order the stages ran; empty when none ran.</summary>
+    public IReadOnlyList<AuditStageDuration> StageDurations { get; init; } = [];
+
+    /// <summary>Gets the top category and score of each moderation check that ran (input and output); empty when moderation did not run or its verdicts carry no scores.</summary>
+    public IReadOnlyList<AuditModerationScore> ModerationScores { get; init; } = [];
 
     /// <summary>Gets the type name of the exception a failed call ended with, or <see langword="null"/>.</summary>
     public string? ErrorType { get; init; }

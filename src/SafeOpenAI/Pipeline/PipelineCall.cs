@@ -9,6 +9,7 @@ internal sealed class PipelineCall
     private readonly TimeProvider _timeProvider;
     private readonly long _startTimestamp;
     private SafetyVerdict[]? _snapshot;
+    private List<AuditStageDuration>? _durations;
 
     public PipelineCall(SafetyRequest request, TimeProvider timeProvider)
     {
@@ -43,6 +44,16 @@ internal sealed class PipelineCall
     public string OriginalUserText { get; }
 
     public TimeSpan Elapsed => _timeProvider.GetElapsedTime(_startTimestamp);
+
+    /// <summary>Gets how long each stage took so far, in the order they ended.</summary>
+    public IReadOnlyList<AuditStageDuration> StageDurations => _durations is null ? [] : _durations.ToArray();
+
+    /// <summary>Gets a timestamp to pass to <see cref="Timed"/> when the stage ends.</summary>
+    public long Mark() => _timeProvider.GetTimestamp();
+
+    /// <summary>Records that <paramref name="stage"/> ran from <paramref name="startTimestamp"/> until now.</summary>
+    public void Timed(string stage, SafetyPhase phase, long startTimestamp) =>
+        (_durations ??= []).Add(new AuditStageDuration(stage, phase, _timeProvider.GetElapsedTime(startTimestamp)));
 
     /// <summary>Gets the trail so far. Stages add verdicts one after another (a concurrent moderation result is added after it is awaited), so no lock is needed.</summary>
     public IReadOnlyList<SafetyVerdict> Verdicts => _snapshot ??= _verdicts.ToArray();

@@ -77,9 +77,20 @@ public sealed partial class SafetyPipeline
         }
 
         stream.HoldAll = _streamingMode == StreamingMode.HoldBack && stream.WholeAnswerValidators.Count > 0;
-        return _streamingMode == StreamingMode.CutOff
-            ? await StreamWithCutOffAsync(stream, invokeModel, cancellationToken).ConfigureAwait(false)
-            : await StreamWithHoldBackAsync(stream, invokeModel, cancellationToken).ConfigureAwait(false);
+
+        // One entry for the whole stream: the model's chunks and the window checks between them
+        // overlap, so they are timed together (whole-answer validators have their own entries).
+        var start = call.Mark();
+        try
+        {
+            return _streamingMode == StreamingMode.CutOff
+                ? await StreamWithCutOffAsync(stream, invokeModel, cancellationToken).ConfigureAwait(false)
+                : await StreamWithHoldBackAsync(stream, invokeModel, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            call.Timed(ModelStage, SafetyPhase.Model, start);
+        }
     }
 
     private async Task<StageOutcome> StreamWithHoldBackAsync(StreamState stream, SafetyStreamInvoker invokeModel, CancellationToken cancellationToken)
@@ -193,8 +204,10 @@ public sealed partial class SafetyPipeline
         {
             cancellationToken.ThrowIfCancellationRequested();
             var whole = rewritten ? modelAnswer.WithParts([MessagePart.FromText(answerText)]) : modelAnswer;
+            var validatorStart = call.Mark();
             var result = await validator.ValidateAsync(call.Request, whole, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            call.Timed(validator.Name, SafetyPhase.Output, validatorStart);
             call.Add(result.Verdict, SafetyPhase.Output);
             if (result.Verdict.Action == SafetyAction.Block)
             {

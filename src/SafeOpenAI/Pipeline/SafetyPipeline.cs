@@ -27,6 +27,8 @@ namespace SafeOpenAI;
 public sealed partial class SafetyPipeline
 {
     private const string PipelineStage = "SafetyPipeline";
+    private const string ModelStage = "Model";
+    private const string BudgetStage = "Budget";
 
     /// <summary>The verdict code recorded when a validator's rejection made the pipeline ask the model again: <c>output.reask</c>.</summary>
     public const string ReaskCode = "output.reask";
@@ -124,6 +126,7 @@ public sealed partial class SafetyPipeline
         }
 
         Exception? settleFailure = null;
+        var settleStart = call.Mark();
         try
         {
             await SettleAsync(call).ConfigureAwait(false);
@@ -131,6 +134,11 @@ public sealed partial class SafetyPipeline
         catch (Exception ex)
         {
             settleFailure = ex;
+        }
+
+        if (_budgetTracker is not null)
+        {
+            call.Timed(BudgetStage, SafetyPhase.Settle, settleStart);
         }
 
         var result = outcome is { } done
@@ -241,7 +249,14 @@ public sealed partial class SafetyPipeline
         ApplyIdentity(call);
         ApplyHardening(call);
 
-        if (await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false) is { } budgetBlock)
+        var budgetStart = call.Mark();
+        var budgetBlock = await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false);
+        if (_budgetTracker is not null)
+        {
+            call.Timed(BudgetStage, SafetyPhase.Budget, budgetStart);
+        }
+
+        if (budgetBlock is not null)
         {
             return call.Blocked(budgetBlock);
         }
@@ -249,8 +264,10 @@ public sealed partial class SafetyPipeline
         foreach (var guard in _inputGuards)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var guardStart = call.Mark();
             var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
+            call.Timed(guard.Name, SafetyPhase.Input, guardStart);
             call.Add(result.Verdict, SafetyPhase.Input);
             if (result.Verdict.Action == SafetyAction.Block)
             {
@@ -305,8 +322,10 @@ public sealed partial class SafetyPipeline
                 continue;
             }
 
+            var validatorStart = call.Mark();
             var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            call.Timed(validator.Name, SafetyPhase.Output, validatorStart);
             if (result.ReaskFeedback is not null)
             {
                 return new OutputCheck(null, response, result);
@@ -447,9 +466,12 @@ public sealed partial class SafetyPipeline
 
     private async Task<SafetyVerdict> ModerateAsync(ModerationDirection direction, IReadOnlyList<MessagePart> parts, PipelineCall call, CancellationToken cancellationToken)
     {
+        var phase = direction == ModerationDirection.Input ? SafetyPhase.InputModeration : SafetyPhase.OutputModeration;
+        var start = call.Mark();
         var verdict = await _moderation!.ModerateAsync(direction, parts, call.Request, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Moderation check '{_moderation.Name}' returned no verdict.");
-        call.Add(verdict, direction == ModerationDirection.Input ? SafetyPhase.InputModeration : SafetyPhase.OutputModeration);
+        call.Timed(_moderation.Name, phase, start);
+        call.Add(verdict, phase);
         if (verdict.Code == "moderation.failed_open")
         {
             LogModerationFailedOpen(_logger, call.Request.AuditId, direction, verdict.Evidence.GetValueOrDefault("error"));
@@ -460,7 +482,9 @@ public sealed partial class SafetyPipeline
 
     private static async Task<SafetyResponse> CallModelAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
+        var start = call.Mark();
         var response = await InvokeModelAsync(call.Request, invokeModel, cancellationToken).ConfigureAwait(false);
+        call.Timed(ModelStage, SafetyPhase.Model, start);
         RecordModelResponse(call, response);
         return response;
     }
@@ -481,6 +505,7 @@ public sealed partial class SafetyPipeline
         // The model task only returns its answer; the call's state (verdicts, response) is touched
         // by this method alone, after each await, so moderation and the model never race on it.
         using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var modelStart = call.Mark();
         var modelTask = InvokeModelAsync(call.Request, invokeModel, modelCancellation.Token);
         SafetyVerdict verdict;
         try
@@ -501,6 +526,7 @@ public sealed partial class SafetyPipeline
         }
 
         var response = await modelTask.ConfigureAwait(false);
+        call.Timed(ModelStage, SafetyPhase.Model, modelStart);
         RecordModelResponse(call, response);
         return (null, response);
     }
@@ -549,6 +575,7 @@ public sealed partial class SafetyPipeline
             Timestamp = call.StartedAt,
             SafetyIdentifier = call.Request.SafetyIdentifier,
             SessionHash = string.IsNullOrEmpty(call.Request.Identity.SessionId) ? null : _hasher.HashSessionId(call.Request.Identity.SessionId),
+            TenantId = string.IsNullOrEmpty(call.Request.Identity.TenantId) ? null : call.Request.Identity.TenantId,
             Model = call.Request.Model,
             Outcome = outcome,
             InputHash = _hasher.HashContent(call.OriginalUserText),
@@ -558,6 +585,8 @@ public sealed partial class SafetyPipeline
             Usage = call.BilledUsage,
             CostUsd = call.CostUsd,
             Duration = call.Elapsed,
+            StageDurations = call.StageDurations,
+            ModerationScores = ModerationScoresOf(call.Verdicts),
             ErrorType = failure?.GetType().FullName,
         };
 
@@ -576,6 +605,30 @@ public sealed partial class SafetyPipeline
             // the record is kept in the error log rather than dropped.
             LogAuditWriteFailed(_logger, ex.GetType().FullName, record.AuditId, record.Outcome, record.SafetyIdentifier, string.Join(' ', record.VerdictCodes), record.InputHash);
         }
+    }
+
+    /// <summary>The top category score of each moderation verdict, read from the evidence the moderation check writes.</summary>
+    private static AuditModerationScore[] ModerationScoresOf(IReadOnlyList<SafetyVerdict> verdicts)
+    {
+        List<AuditModerationScore>? scores = null;
+        foreach (var verdict in verdicts)
+        {
+            if (verdict.Phase is not (SafetyPhase.InputModeration or SafetyPhase.OutputModeration))
+            {
+                continue;
+            }
+
+            var flagged = verdict.Action != SafetyAction.Allow;
+            var (categoryKey, scoreKey) = flagged ? ("top_category", "top_score") : ("max_category", "max_score");
+            if (verdict.Evidence.TryGetValue(categoryKey, out var category)
+                && verdict.Evidence.TryGetValue(scoreKey, out var text)
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var score))
+            {
+                (scores ??= []).Add(new AuditModerationScore(verdict.Phase, category, score, flagged));
+            }
+        }
+
+        return scores is null ? [] : scores.ToArray();
     }
 
     private async Task SettleAsync(PipelineCall call)

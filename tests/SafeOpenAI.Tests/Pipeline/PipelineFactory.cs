@@ -14,7 +14,8 @@ internal static class PipelineFactory
         IReadOnlyList<IOutputValidator>? outputValidators = null,
         IBudgetTracker? budget = null,
         IAuditSink? auditSink = null,
-        Action<SafeOpenAIOptions>? configure = null)
+        Action<SafeOpenAIOptions>? configure = null,
+        TimeProvider? timeProvider = null)
     {
         var options = new SafeOpenAIOptions();
         options.Identity.HashKey = HashKey;
@@ -34,7 +35,7 @@ internal static class PipelineFactory
             new SafetyHasher(options.Identity),
             auditSink ?? new RecordingAuditSink(),
             options,
-            TimeProvider.System,
+            timeProvider ?? TimeProvider.System,
             NullLogger.Instance);
     }
 
