@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace SafeOpenAI.Sqlite;
+
+/// <summary>Maps an <see cref="AuditRecord"/> to the columns of <c>audit_records</c> and back. Lists are stored as compact JSON arrays.</summary>
+internal static class SqliteAuditColumns
+{
+    /// <summary>The columns in the order <see cref="Read"/> expects them.</summary>
+    public const string SelectList =
+        "audit_id, timestamp_ticks, safety_identifier, session_hash, tenant_id, model, outcome, input_hash, output_hash, decisive_code, "
+        + "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, duration_ticks, error_type, verdict_codes, stage_durations, moderation_scores";
+
+    public static readonly string[] Names = SelectList.Split(", ");
+
+    public static string InsertSql { get; } =
+        "INSERT INTO audit_records (" + SelectList + ") VALUES (" + string.Join(", ", Names.Select(n => "$" + n)) + ");";
+
+    public static void AddParameters(SqliteCommand command)
+    {
+        foreach (var name in Names)
+        {
+            command.Parameters.Add(new SqliteParameter("$" + name, null));
+        }
+    }
+
+    public static void Bind(SqliteCommand command, AuditRecord record)
+    {
+        var p = command.Parameters;
+        p[0].Value = record.AuditId;
+        p[1].Value = record.Timestamp.UtcTicks;
+        p[2].Value = (object?)record.SafetyIdentifier ?? DBNull.Value;
+        p[3].Value = (object?)record.SessionHash ?? DBNull.Value;
+        p[4].Value = (object?)record.TenantId ?? DBNull.Value;
+        p[5].Value = record.Model;
+        p[6].Value = (int)record.Outcome;
+        p[7].Value = record.InputHash;
+        p[8].Value = (object?)record.OutputHash ?? DBNull.Value;
+        p[9].Value = (object?)record.DecisiveCode ?? DBNull.Value;
+        p[10].Value = record.Usage is { } u1 ? u1.InputTokens : DBNull.Value;
+        p[11].Value = record.Usage is { } u2 ? u2.OutputTokens : DBNull.Value;
+        p[12].Value = record.Usage is { } u3 ? u3.CachedInputTokens : DBNull.Value;
+        p[13].Value = record.Usage is { } u4 ? u4.ReasoningTokens : DBNull.Value;
+        p[14].Value = record.CostUsd is { } cost ? cost.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
+        p[15].Value = record.Duration.Ticks;
+        p[16].Value = (object?)record.ErrorType ?? DBNull.Value;
+        p[17].Value = VerdictsJson(record.VerdictCodes);
+        p[18].Value = DurationsJson(record.StageDurations);
+        p[19].Value = ScoresJson(record.ModerationScores);
+    }
+
+    public static AuditRecord Read(SqliteDataReader reader)
+    {
+        TokenUsage? usage = reader.IsDBNull(10)
+            ? null
+            : new TokenUsage(reader.GetInt32(10), reader.GetInt32(11), reader.GetInt32(12), reader.GetInt32(13));
+        return new AuditRecord
+        {
+            AuditId = reader.GetString(0),
+            Timestamp = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero),
+            SafetyIdentifier = StringOrNull(reader, 2),
+            SessionHash = StringOrNull(reader, 3),
+            TenantId = StringOrNull(reader, 4),
+            Model = reader.GetString(5),
+            Outcome = (AuditOutcome)reader.GetInt32(6),
+            InputHash = reader.GetString(7),
+            OutputHash = StringOrNull(reader, 8),
+            DecisiveCode = StringOrNull(reader, 9),
+            Usage = usage,
+            CostUsd = reader.IsDBNull(14) ? null : decimal.Parse(reader.GetString(14), NumberStyles.Number, CultureInfo.InvariantCulture),
+            Duration = TimeSpan.FromTicks(reader.GetInt64(15)),
+            ErrorType = StringOrNull(reader, 16),
+            VerdictCodes = ReadVerdicts(reader.GetString(17)),
+            StageDurations = ReadDurations(reader.GetString(18)),
+            ModerationScores = ReadScores(reader.GetString(19)),
+        };
+    }
+
+    /// <summary>Splits <c>Stage:code</c> at the first colon (codes themselves may hold colons, stage names do not).</summary>
+    public static (string Stage, string Code) SplitVerdict(string verdict)
+    {
+        var colon = verdict.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (string.Empty, verdict) : (verdict[..colon], verdict[(colon + 1)..]);
+    }
+
+    private static string? StringOrNull(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static string VerdictsJson(IReadOnlyList<string> verdicts) => Json(writer =>
+    {
+        foreach (var verdict in verdicts)
+        {
+            writer.WriteStringValue(verdict);
+        }
+    });
+
+    private static string DurationsJson(IReadOnlyList<AuditStageDuration> durations) => Json(writer =>
+    {
+        foreach (var d in durations)
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue(d.Stage);
+            writer.WriteNumberValue((int)d.Phase);
+            writer.WriteNumberValue(d.Duration.Ticks);
+            writer.WriteEndArray();
+        }
+    });
+
+    private static string ScoresJson(IReadOnlyList<AuditModerationScore> scores) => Json(writer =>
+    {
+        foreach (var s in scores)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue((int)s.Phase);
+            writer.WriteStringValue(s.Category);
+            writer.WriteNumberValue(s.Score);
+            writer.WriteBooleanValue(s.Flagged);
+            writer.WriteEndArray();
+        }
+    });
+
+    private static string Json(Action<Utf8JsonWriter> writeItems)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            writeItems(writer);
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string[] ReadVerdicts(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    private static AuditStageDuration[] ReadDurations(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray()
+            .Select(e => new AuditStageDuration(e[0].GetString()!, (SafetyPhase)e[1].GetInt32(), TimeSpan.FromTicks(e[2].GetInt64())))
+            .ToArray();
+    }
+
+    private static AuditModerationScore[] ReadScores(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray()
+            .Select(e => new AuditModerationScore((SafetyPhase)e[0].GetInt32(), e[1].GetString()!, e[2].GetDouble(), e[3].GetBoolean()))
+            .ToArray();
+    }
+}

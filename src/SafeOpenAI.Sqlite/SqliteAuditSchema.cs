@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SafeOpenAI.Sqlite;
+
+/// <summary>The versioned schema of the audit database and the migrations that build it. Version numbers only grow.</summary>
+internal static class SqliteAuditSchema
+{
+    /// <summary>The migrations, in order; index + 1 is the version.</summary>
+    private static readonly string[] Migrations =
+    [
+        // Version 1: the records, one row per call, and their verdicts, one row per verdict (queryable by code).
+        """
+        CREATE TABLE audit_records (
+            audit_id            TEXT    NOT NULL PRIMARY KEY,
+            timestamp_ticks     INTEGER NOT NULL,
+            safety_identifier   TEXT,
+            session_hash        TEXT,
+            tenant_id           TEXT,
+            model               TEXT    NOT NULL,
+            outcome             INTEGER NOT NULL,
+            input_hash          TEXT    NOT NULL,
+            output_hash         TEXT,
+            decisive_code       TEXT,
+            input_tokens        INTEGER,
+            output_tokens       INTEGER,
+            cached_input_tokens INTEGER,
+            reasoning_tokens    INTEGER,
+            cost_usd            TEXT,
+            duration_ticks      INTEGER NOT NULL,
+            error_type          TEXT,
+            verdict_codes       TEXT    NOT NULL,
+            stage_durations     TEXT    NOT NULL,
+            moderation_scores   TEXT    NOT NULL
+        );
+        CREATE INDEX ix_audit_records_timestamp ON audit_records (timestamp_ticks);
+        CREATE INDEX ix_audit_records_user ON audit_records (safety_identifier, timestamp_ticks);
+        CREATE INDEX ix_audit_records_decisive ON audit_records (decisive_code);
+        CREATE INDEX ix_audit_records_outcome ON audit_records (outcome, timestamp_ticks);
+        CREATE TABLE audit_verdicts (
+            audit_id TEXT    NOT NULL,
+            position INTEGER NOT NULL,
+            stage    TEXT    NOT NULL,
+            code     TEXT    NOT NULL,
+            PRIMARY KEY (audit_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_audit_verdicts_code ON audit_verdicts (code);
+        """,
+    ];
+
+    /// <summary>Gets the newest schema version this library writes.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>Sets WAL mode and the sync level, then applies every migration the database does not have yet, in one transaction.</summary>
+    /// <exception cref="NotSupportedException">The database has a newer schema than this library knows.</exception>
+    public static void Migrate(SqliteConnection connection, bool syncEveryCommit)
+    {
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, syncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);", transaction);
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        var current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new NotSupportedException($"The audit database has schema version {current}; this library knows versions up to {LatestVersion}.");
+        }
+
+        for (var version = current + 1; version <= LatestVersion; version++)
+        {
+            Execute(connection, Migrations[version - 1], transaction);
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO schema_migrations (version, applied_utc) VALUES ($version, $applied);";
+            insert.Parameters.AddWithValue("$version", version);
+            insert.Parameters.AddWithValue("$applied", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Opens a connection to the file named by <paramref name="connectionString"/>, without pooling (the file is released when the connection is disposed).</summary>
+    /// <exception cref="ArgumentException">The connection string names no file or an in-memory database.</exception>
+    public static SqliteConnection Open(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:")
+        {
+            throw new ArgumentException("The audit store needs a database file (for example 'Data Source=audit.db'); in-memory databases are not durable.", nameof(connectionString));
+        }
+
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

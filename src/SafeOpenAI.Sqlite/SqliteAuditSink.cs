@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace SafeOpenAI.Sqlite;
+
+/// <summary>
+/// An <see cref="IAuditSink"/> that stores every <see cref="AuditRecord"/> in a SQLite file:
+/// WAL mode, versioned schema (migrated when opened), and one background writer that commits the
+/// queued records in batches (up to <see cref="SqliteAuditOptions.MaxBatchSize"/> per transaction).
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="WriteAsync"/> completes only after the transaction holding the record has committed:
+/// a call that returned to its caller has its record in the file, even if the process is killed
+/// the next moment (with <c>synchronous=NORMAL</c>, the default, an operating system crash or power
+/// loss can still lose the last commits; see <see cref="SqliteAuditOptions.SyncEveryCommit"/>).
+/// </para>
+/// <para>
+/// The queue is bounded (<see cref="SqliteAuditOptions.QueueCapacity"/>). When it is full a write
+/// waits (<see cref="SqliteAuditFullMode.Wait"/>) or throws <see cref="AuditStoreFullException"/>
+/// (<see cref="SqliteAuditFullMode.Fail"/>); a record is never dropped silently. When a batch fails
+/// (for example a duplicate audit id), its records are retried one per transaction, so only the
+/// offending write fails, with the <see cref="SqliteException"/>.
+/// </para>
+/// <para>
+/// Dispose flushes: every queued record is committed before <see cref="DisposeAsync"/> returns;
+/// writes after that throw <see cref="ObjectDisposedException"/>. Registered with
+/// <c>UseSqliteAudit</c>, the container disposes the sink when the host stops. Thread-safe.
+/// </para>
+/// </remarks>
+public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
+{
+    private readonly Channel<PendingRecord> _queue;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insertRecord;
+    private readonly SqliteCommand _insertVerdict;
+    private readonly SqliteAuditFullMode _whenFull;
+    private readonly int _capacity;
+    private readonly int _maxBatchSize;
+    private readonly TimeSpan _maxBatchDelay;
+    private readonly Task _writer;
+    private int _disposed;
+
+    /// <summary>Opens (or creates) the database, migrates its schema and starts the writer.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the connection string names no file.</exception>
+    /// <exception cref="SqliteException">The file cannot be opened or migrated.</exception>
+    /// <exception cref="NotSupportedException">The file has a newer schema version than this library knows.</exception>
+    public SqliteAuditSink(SqliteAuditOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(options));
+        if (options.QueueCapacity < 1 || options.MaxBatchSize < 1)
+        {
+            throw new ArgumentException("QueueCapacity and MaxBatchSize must be at least 1.", nameof(options));
+        }
+
+        if (options.MaxBatchDelay < TimeSpan.Zero || options.MaxBatchDelay > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("MaxBatchDelay must be between zero and 1 second.", nameof(options));
+        }
+
+        _whenFull = options.WhenFull;
+        _capacity = options.QueueCapacity;
+        _maxBatchSize = options.MaxBatchSize;
+        _maxBatchDelay = options.MaxBatchDelay;
+        _connection = SqliteAuditSchema.Open(options.ConnectionString);
+        try
+        {
+            SqliteAuditSchema.Migrate(_connection, options.SyncEveryCommit);
+            _insertRecord = _connection.CreateCommand();
+            _insertRecord.CommandText = SqliteAuditColumns.InsertSql;
+            SqliteAuditColumns.AddParameters(_insertRecord);
+            _insertVerdict = _connection.CreateCommand();
+            _insertVerdict.CommandText = "INSERT INTO audit_verdicts (audit_id, position, stage, code) VALUES ($audit_id, $position, $stage, $code);";
+            _insertVerdict.Parameters.Add(new SqliteParameter("$audit_id", null));
+            _insertVerdict.Parameters.Add(new SqliteParameter("$position", null));
+            _insertVerdict.Parameters.Add(new SqliteParameter("$stage", null));
+            _insertVerdict.Parameters.Add(new SqliteParameter("$code", null));
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+
+        _queue = Channel.CreateBounded<PendingRecord>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writer = Task.Run(RunWriterAsync);
+    }
+
+    /// <summary>Queues the record and completes when the transaction holding it has committed.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="cancellationToken">Stops waiting (for room in the queue, or for the commit). A record already queued is still stored.</param>
+    /// <returns>A task that completes when the record is durable in the file.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    /// <exception cref="AuditStoreFullException">The queue is full and <see cref="SqliteAuditOptions.WhenFull"/> is <see cref="SqliteAuditFullMode.Fail"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The sink is disposed.</exception>
+    /// <exception cref="SqliteException">The record could not be stored (for example its audit id is already in the file).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var pending = new PendingRecord(record);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (_whenFull == SqliteAuditFullMode.Fail)
+            {
+                throw new AuditStoreFullException($"The SQLite audit store's write queue is full ({_capacity} records waiting); the record was not stored.")
+                {
+                    QueueCapacity = _capacity,
+                };
+            }
+
+            try
+            {
+                await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException ex)
+            {
+                throw new ObjectDisposedException(nameof(SqliteAuditSink), ex);
+            }
+        }
+
+        await pending.Committed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops accepting records, commits every queued one and closes the file. Safe to call more than once.</summary>
+    /// <returns>A task that completes when the queue is flushed and the file closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await _writer.ConfigureAwait(false);
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        _insertRecord.Dispose();
+        _insertVerdict.Dispose();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Flushes and closes synchronously (for containers that dispose synchronously); see <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task RunWriterAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingRecord>(_maxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (_maxBatchDelay > TimeSpan.Zero)
+            {
+                await FillAsync(reader, batch).ConfigureAwait(false);
+            }
+
+            CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task FillAsync(ChannelReader<PendingRecord> reader, List<PendingRecord> batch)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (batch.Count < _maxBatchSize)
+        {
+            if (reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                continue;
+            }
+
+            var remaining = _maxBatchDelay - Stopwatch.GetElapsedTime(start);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var more = reader.WaitToReadAsync().AsTask();
+            if (await Task.WhenAny(more, Task.Delay(remaining)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    private void CommitBatch(List<PendingRecord> batch)
+    {
+        try
+        {
+            Commit(batch);
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad record must not fail its neighbours: retry each on its own.
+            foreach (var pending in batch)
+            {
+                CommitBatch([pending]);
+            }
+
+            return;
+        }
+        catch (Exception ex)
+        {
+            batch[0].Committed.TrySetException(ex);
+            return;
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.Committed.TrySetResult();
+        }
+    }
+
+    private void Commit(List<PendingRecord> batch)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        _insertRecord.Transaction = transaction;
+        _insertVerdict.Transaction = transaction;
+        var verdictParameters = _insertVerdict.Parameters;
+        foreach (var pending in batch)
+        {
+            var record = pending.Record;
+            SqliteAuditColumns.Bind(_insertRecord, record);
+            _insertRecord.ExecuteNonQuery();
+            verdictParameters[0].Value = record.AuditId;
+            for (var i = 0; i < record.VerdictCodes.Count; i++)
+            {
+                var (stage, code) = SqliteAuditColumns.SplitVerdict(record.VerdictCodes[i]);
+                verdictParameters[1].Value = i;
+                verdictParameters[2].Value = stage;
+                verdictParameters[3].Value = code;
+                _insertVerdict.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    private sealed class PendingRecord(AuditRecord record)
+    {
+        public AuditRecord Record { get; } = record;
+
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
