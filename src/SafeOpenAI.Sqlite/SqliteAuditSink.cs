@@ -41,6 +41,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private readonly TimeSpan _maxBatchDelay;
     private readonly Task _writer;
     private int _disposed;
+    private long _transactions;
 
     /// <summary>Opens (or creates) the database, migrates its schema and starts the writer.</summary>
     /// <param name="options">The options.</param>
@@ -249,7 +250,11 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         }
 
         transaction.Commit();
+        Interlocked.Increment(ref _transactions);
     }
+
+    /// <summary>Gets how many transactions the writer has committed (for tests and benchmarks of the batching).</summary>
+    internal long CommittedTransactions => Interlocked.Read(ref _transactions);
 
     private sealed class PendingRecord(AuditRecord record)
     {
