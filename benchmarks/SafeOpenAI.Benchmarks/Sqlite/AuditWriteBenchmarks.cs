@@ -1,0 +1,132 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+using SafeOpenAI.Sqlite;
+
+namespace SafeOpenAI.Benchmarks.Sqlite;
+
+/// <summary>
+/// Sustained audit records per second into a SQLite file: <see cref="SqliteAuditSink"/> (batched
+/// background writer, each caller awaiting its own commit) with 16 and 256 concurrent callers,
+/// against one INSERT per record in its own transaction on the same schema and pragmas (WAL,
+/// synchronous=NORMAL). Each invocation stores <see cref="RecordsPerInvoke"/> records; the
+/// reported time is per record, so records/s = 1e9 / Mean(ns).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
+public class AuditWriteBenchmarks
+{
+    private const int RecordsPerInvoke = 10_000;
+
+    private string _directory = null!;
+    private SqliteAuditSink _sink = null!;
+    private SqliteConnection _naive = null!;
+    private SqliteCommand _naiveRecord = null!;
+    private SqliteCommand _naiveVerdict = null!;
+    private long _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = Directory.CreateTempSubdirectory("safeopenai-audit-bench-").FullName;
+        _sink = new SqliteAuditSink(new SqliteAuditOptions { ConnectionString = "Data Source=" + Path.Combine(_directory, "batched.db") });
+
+        // The baseline: same schema and pragmas (built by a sink that is disposed at once), one transaction per record.
+        var naivePath = "Data Source=" + Path.Combine(_directory, "naive.db");
+        new SqliteAuditSink(new SqliteAuditOptions { ConnectionString = naivePath }).Dispose();
+        _naive = new SqliteConnection(naivePath + ";Pooling=False");
+        _naive.Open();
+        using (var pragma = _naive.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+            pragma.ExecuteNonQuery();
+        }
+
+        _naiveRecord = _naive.CreateCommand();
+        _naiveRecord.CommandText = SqliteAuditColumns.InsertSql;
+        SqliteAuditColumns.AddParameters(_naiveRecord);
+        _naiveVerdict = _naive.CreateCommand();
+        _naiveVerdict.CommandText = "INSERT INTO audit_verdicts (audit_id, position, stage, code) VALUES ($a, $p, $s, $c);";
+        foreach (var name in new[] { "$a", "$p", "$s", "$c" })
+        {
+            _naiveVerdict.Parameters.Add(new SqliteParameter(name, null));
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _sink.DisposeAsync();
+        _naiveRecord.Dispose();
+        _naiveVerdict.Dispose();
+        await _naive.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = RecordsPerInvoke)]
+    public void OneInsertPerRecord()
+    {
+        for (var i = 0; i < RecordsPerInvoke; i++)
+        {
+            var record = NextRecord();
+            using var transaction = _naive.BeginTransaction();
+            _naiveRecord.Transaction = transaction;
+            _naiveVerdict.Transaction = transaction;
+            SqliteAuditColumns.Bind(_naiveRecord, record);
+            _naiveRecord.ExecuteNonQuery();
+            for (var v = 0; v < record.VerdictCodes.Count; v++)
+            {
+                var (stage, code) = SqliteAuditColumns.SplitVerdict(record.VerdictCodes[v]);
+                _naiveVerdict.Parameters[0].Value = record.AuditId;
+                _naiveVerdict.Parameters[1].Value = v;
+                _naiveVerdict.Parameters[2].Value = stage;
+                _naiveVerdict.Parameters[3].Value = code;
+                _naiveVerdict.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = RecordsPerInvoke)]
+    public Task BatchedWriter16Callers() => Callers(16);
+
+    [Benchmark(OperationsPerInvoke = RecordsPerInvoke)]
+    public Task BatchedWriter256Callers() => Callers(256);
+
+    private Task Callers(int callers) =>
+        Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < RecordsPerInvoke / callers; i++)
+            {
+                await _sink.WriteAsync(NextRecord(), CancellationToken.None).ConfigureAwait(false);
+            }
+        })));
+
+    private AuditRecord NextRecord() => new()
+    {
+        AuditId = Guid.NewGuid().ToString("N") + Interlocked.Increment(ref _next),
+        Timestamp = DateTimeOffset.UtcNow,
+        SafetyIdentifier = "5f1d0c6f3a2b4e8d9c7a6b5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c",
+        SessionHash = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        Model = "gpt-4o-mini",
+        Outcome = AuditOutcome.Completed,
+        InputHash = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        OutputHash = "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef",
+        VerdictCodes = ["PromptInjection:allowed", "Moderation:allowed", "Model:model.completed", "Moderation:allowed"],
+        Usage = new TokenUsage(850, 120, 512, 0),
+        CostUsd = 0.00019950m,
+        Duration = TimeSpan.FromMilliseconds(812),
+        StageDurations =
+        [
+            new AuditStageDuration("PromptInjection", SafetyPhase.Input, TimeSpan.FromTicks(2100)),
+            new AuditStageDuration("Moderation", SafetyPhase.InputModeration, TimeSpan.FromMilliseconds(95)),
+            new AuditStageDuration("Model", SafetyPhase.Model, TimeSpan.FromMilliseconds(640)),
+            new AuditStageDuration("Moderation", SafetyPhase.OutputModeration, TimeSpan.FromMilliseconds(77)),
+        ],
+        ModerationScores =
+        [
+            new AuditModerationScore(SafetyPhase.InputModeration, "harassment", 0.0012, false),
+            new AuditModerationScore(SafetyPhase.OutputModeration, "violence", 0.0008, false),
+        ],
+    };
+}
