@@ -17,39 +17,49 @@ internal static class SqliteAuditColumns
     public static readonly string[] Names = SelectList.Split(", ");
 
     public static string InsertSql { get; } =
-        "INSERT INTO audit_records (" + SelectList + ") VALUES (" + string.Join(", ", Names.Select(n => "$" + n)) + ");";
+        "INSERT INTO audit_records (id, " + SelectList + ") VALUES ($id, " + string.Join(", ", Names.Select(n => "$" + n)) + ");";
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>Adds the parameters of <see cref="InsertSql"/>: the row id first, then the columns of <see cref="SelectList"/>.</summary>
     public static void AddParameters(SqliteCommand command)
     {
+        command.Parameters.Add(new SqliteParameter("$id", null));
         foreach (var name in Names)
         {
             command.Parameters.Add(new SqliteParameter("$" + name, null));
         }
     }
 
-    public static void Bind(SqliteCommand command, AuditRecord record)
+    /// <summary>Binds the row id and every column of <paramref name="record"/>.</summary>
+    public static void Bind(SqliteCommand command, long id, AuditRecord record)
     {
         var p = command.Parameters;
-        p[0].Value = record.AuditId;
-        p[1].Value = record.Timestamp.UtcTicks;
-        p[2].Value = (object?)record.SafetyIdentifier ?? DBNull.Value;
-        p[3].Value = (object?)record.SessionHash ?? DBNull.Value;
-        p[4].Value = (object?)record.TenantId ?? DBNull.Value;
-        p[5].Value = record.Model;
-        p[6].Value = (int)record.Outcome;
-        p[7].Value = record.InputHash;
-        p[8].Value = (object?)record.OutputHash ?? DBNull.Value;
-        p[9].Value = (object?)record.DecisiveCode ?? DBNull.Value;
-        p[10].Value = record.Usage is { } u1 ? u1.InputTokens : DBNull.Value;
-        p[11].Value = record.Usage is { } u2 ? u2.OutputTokens : DBNull.Value;
-        p[12].Value = record.Usage is { } u3 ? u3.CachedInputTokens : DBNull.Value;
-        p[13].Value = record.Usage is { } u4 ? u4.ReasoningTokens : DBNull.Value;
-        p[14].Value = record.CostUsd is { } cost ? cost.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
-        p[15].Value = record.Duration.Ticks;
-        p[16].Value = (object?)record.ErrorType ?? DBNull.Value;
-        p[17].Value = VerdictsJson(record.VerdictCodes);
-        p[18].Value = DurationsJson(record.StageDurations);
-        p[19].Value = ScoresJson(record.ModerationScores);
+        p[0].Value = id;
+        p[1].Value = record.AuditId;
+        p[2].Value = record.Timestamp.UtcTicks;
+        p[3].Value = (object?)record.SafetyIdentifier ?? DBNull.Value;
+        p[4].Value = (object?)record.SessionHash ?? DBNull.Value;
+        p[5].Value = (object?)record.TenantId ?? DBNull.Value;
+        p[6].Value = record.Model;
+        p[7].Value = (int)record.Outcome;
+        p[8].Value = record.InputHash;
+        p[9].Value = (object?)record.OutputHash ?? DBNull.Value;
+        p[10].Value = (object?)record.DecisiveCode ?? DBNull.Value;
+        p[11].Value = record.Usage is { } u1 ? u1.InputTokens : DBNull.Value;
+        p[12].Value = record.Usage is { } u2 ? u2.OutputTokens : DBNull.Value;
+        p[13].Value = record.Usage is { } u3 ? u3.CachedInputTokens : DBNull.Value;
+        p[14].Value = record.Usage is { } u4 ? u4.ReasoningTokens : DBNull.Value;
+        p[15].Value = record.CostUsd is { } cost ? cost.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
+        p[16].Value = record.Duration.Ticks;
+        p[17].Value = (object?)record.ErrorType ?? DBNull.Value;
+        p[18].Value = VerdictsJson(record.VerdictCodes);
+        p[19].Value = DurationsJson(record.StageDurations);
+        p[20].Value = ScoresJson(record.ModerationScores);
     }
 
     public static AuditRecord Read(SqliteDataReader reader)
@@ -123,14 +133,15 @@ internal static class SqliteAuditColumns
 
     private static string Json(Action<Utf8JsonWriter> writeItems)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            writeItems(writer);
-            writer.WriteEndArray();
-        }
-
+        // One buffer and writer per thread, reset for each list: the writer thread formats thousands of lists a second.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        writeItems(writer);
+        writer.WriteEndArray();
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

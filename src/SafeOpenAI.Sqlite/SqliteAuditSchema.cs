@@ -10,9 +10,12 @@ internal static class SqliteAuditSchema
     private static readonly string[] Migrations =
     [
         // Version 1: the records, one row per call, and their verdicts, one row per verdict (queryable by code).
+        // Both tables grow at their end (integer row ids in write order); the verdicts point at their
+        // record by row id, so a batch touches few pages besides the random audit-id and user indexes.
         """
         CREATE TABLE audit_records (
-            audit_id            TEXT    NOT NULL PRIMARY KEY,
+            id                  INTEGER PRIMARY KEY,
+            audit_id            TEXT    NOT NULL UNIQUE,
             timestamp_ticks     INTEGER NOT NULL,
             safety_identifier   TEXT,
             session_hash        TEXT,
@@ -38,13 +41,12 @@ internal static class SqliteAuditSchema
         CREATE INDEX ix_audit_records_decisive ON audit_records (decisive_code);
         CREATE INDEX ix_audit_records_outcome ON audit_records (outcome, timestamp_ticks);
         CREATE TABLE audit_verdicts (
-            audit_id TEXT    NOT NULL,
-            position INTEGER NOT NULL,
-            stage    TEXT    NOT NULL,
-            code     TEXT    NOT NULL,
-            PRIMARY KEY (audit_id, position)
-        ) WITHOUT ROWID;
-        CREATE INDEX ix_audit_verdicts_code ON audit_verdicts (code);
+            record_id INTEGER NOT NULL REFERENCES audit_records (id),
+            position  INTEGER NOT NULL,
+            stage     TEXT    NOT NULL,
+            code      TEXT    NOT NULL
+        );
+        CREATE INDEX ix_audit_verdicts_code ON audit_verdicts (code, record_id);
         """,
     ];
 
@@ -57,6 +59,9 @@ internal static class SqliteAuditSchema
     {
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, syncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+
+        // 64 MiB of page cache (default 2 MiB): the random-keyed indexes stay in memory longer.
+        Execute(connection, "PRAGMA cache_size=-65536;");
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);", transaction);
         using var read = connection.CreateCommand();

@@ -35,6 +35,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertRecord;
     private readonly SqliteCommand _insertVerdict;
+    private readonly SqliteCommand _nextId;
     private readonly SqliteAuditFullMode _whenFull;
     private readonly int _capacity;
     private readonly int _maxBatchSize;
@@ -74,9 +75,11 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
             _insertRecord = _connection.CreateCommand();
             _insertRecord.CommandText = SqliteAuditColumns.InsertSql;
             SqliteAuditColumns.AddParameters(_insertRecord);
+            _nextId = _connection.CreateCommand();
+            _nextId.CommandText = "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_records;";
             _insertVerdict = _connection.CreateCommand();
-            _insertVerdict.CommandText = "INSERT INTO audit_verdicts (audit_id, position, stage, code) VALUES ($audit_id, $position, $stage, $code);";
-            _insertVerdict.Parameters.Add(new SqliteParameter("$audit_id", null));
+            _insertVerdict.CommandText = "INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES ($record_id, $position, $stage, $code);";
+            _insertVerdict.Parameters.Add(new SqliteParameter("$record_id", null));
             _insertVerdict.Parameters.Add(new SqliteParameter("$position", null));
             _insertVerdict.Parameters.Add(new SqliteParameter("$stage", null));
             _insertVerdict.Parameters.Add(new SqliteParameter("$code", null));
@@ -147,6 +150,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         await _writer.ConfigureAwait(false);
         _insertRecord.Dispose();
         _insertVerdict.Dispose();
+        _nextId.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -231,14 +235,18 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         _insertRecord.Transaction = transaction;
+        _nextId.Transaction = transaction;
         _insertVerdict.Transaction = transaction;
         var verdictParameters = _insertVerdict.Parameters;
+
+        // The write lock is held from BEGIN IMMEDIATE to the commit: no other writer can take these row ids.
+        var id = (long)_nextId.ExecuteScalar()!;
         foreach (var pending in batch)
         {
             var record = pending.Record;
-            SqliteAuditColumns.Bind(_insertRecord, record);
+            SqliteAuditColumns.Bind(_insertRecord, id, record);
             _insertRecord.ExecuteNonQuery();
-            verdictParameters[0].Value = record.AuditId;
+            verdictParameters[0].Value = id++;
             for (var i = 0; i < record.VerdictCodes.Count; i++)
             {
                 var (stage, code) = SqliteAuditColumns.SplitVerdict(record.VerdictCodes[i]);

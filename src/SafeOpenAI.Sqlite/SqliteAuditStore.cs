@@ -62,7 +62,7 @@ public sealed class SqliteAuditStore
         if (!string.IsNullOrEmpty(query.VerdictCode))
         {
             // The code family "a.b" matches "a.b:*": the range [a.b: , a.b;) in the code index (';' follows ':').
-            sql.Append(" AND audit_id IN (SELECT audit_id FROM audit_verdicts WHERE code = $code OR (code >= $familyStart AND code < $familyEnd))");
+            sql.Append(" AND id IN (SELECT record_id FROM audit_verdicts WHERE code = $code OR (code >= $familyStart AND code < $familyEnd))");
             command.Parameters.AddWithValue("$code", query.VerdictCode);
             command.Parameters.AddWithValue("$familyStart", query.VerdictCode + ":");
             command.Parameters.AddWithValue("$familyEnd", query.VerdictCode + ";");

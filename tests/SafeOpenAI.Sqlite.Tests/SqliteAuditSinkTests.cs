@@ -48,7 +48,7 @@ public class SqliteAuditSinkTests
         await Task.WhenAll(Enumerable.Range(0, 10_000).Select(i => Task.Run(async () => await sink.WriteAsync(Records.Minimal("c-" + i), CancellationToken.None))));
 
         Assert.That(await db.Store().CountAsync(CancellationToken.None), Is.EqualTo(10_000));
-        Assert.That(db.Scalar("SELECT COUNT(DISTINCT audit_id) FROM audit_verdicts"), Is.EqualTo(10_000));
+        Assert.That(db.Scalar("SELECT COUNT(DISTINCT record_id) FROM audit_verdicts"), Is.EqualTo(10_000));
         Assert.That(sink.CommittedTransactions, Is.LessThan(10_000), "records share transactions");
     }
 

@@ -23,6 +23,7 @@ public class AuditWriteBenchmarks
     private SqliteCommand _naiveRecord = null!;
     private SqliteCommand _naiveVerdict = null!;
     private long _next;
+    private long _naiveId;
 
     [GlobalSetup]
     public void Setup()
@@ -37,7 +38,7 @@ public class AuditWriteBenchmarks
         _naive.Open();
         using (var pragma = _naive.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;";
             pragma.ExecuteNonQuery();
         }
 
@@ -45,7 +46,7 @@ public class AuditWriteBenchmarks
         _naiveRecord.CommandText = SqliteAuditColumns.InsertSql;
         SqliteAuditColumns.AddParameters(_naiveRecord);
         _naiveVerdict = _naive.CreateCommand();
-        _naiveVerdict.CommandText = "INSERT INTO audit_verdicts (audit_id, position, stage, code) VALUES ($a, $p, $s, $c);";
+        _naiveVerdict.CommandText = "INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES ($a, $p, $s, $c);";
         foreach (var name in new[] { "$a", "$p", "$s", "$c" })
         {
             _naiveVerdict.Parameters.Add(new SqliteParameter(name, null));
@@ -71,12 +72,13 @@ public class AuditWriteBenchmarks
             using var transaction = _naive.BeginTransaction();
             _naiveRecord.Transaction = transaction;
             _naiveVerdict.Transaction = transaction;
-            SqliteAuditColumns.Bind(_naiveRecord, record);
+            var id = ++_naiveId;
+            SqliteAuditColumns.Bind(_naiveRecord, id, record);
             _naiveRecord.ExecuteNonQuery();
             for (var v = 0; v < record.VerdictCodes.Count; v++)
             {
                 var (stage, code) = SqliteAuditColumns.SplitVerdict(record.VerdictCodes[v]);
-                _naiveVerdict.Parameters[0].Value = record.AuditId;
+                _naiveVerdict.Parameters[0].Value = id;
                 _naiveVerdict.Parameters[1].Value = v;
                 _naiveVerdict.Parameters[2].Value = stage;
                 _naiveVerdict.Parameters[3].Value = code;
