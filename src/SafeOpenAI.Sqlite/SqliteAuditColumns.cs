@@ -35,7 +35,34 @@ internal static class SqliteAuditColumns
         }
     }
 
-    /// <summary>Binds the row id and every column of <paramref name="record"/>.</summary>
+    /// <summary>
+    /// Creates the command that inserts one record with <paramref name="verdictCount"/> verdict rows:
+    /// two statements run by one execution (Microsoft.Data.Sqlite runs each statement of a command in
+    /// turn), the verdicts as one multi-row insert. Bind it with <see cref="Bind"/>.
+    /// </summary>
+    public static SqliteCommand CreateInsert(SqliteConnection connection, int verdictCount)
+    {
+        var command = connection.CreateCommand();
+        var sql = new StringBuilder(InsertSql);
+        AddParameters(command);
+        if (verdictCount > 0)
+        {
+            sql.Append(" INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES ");
+            for (var i = 0; i < verdictCount; i++)
+            {
+                sql.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"($id, {i}, $s{i}, $c{i})");
+                command.Parameters.Add(new SqliteParameter("$s" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text));
+                command.Parameters.Add(new SqliteParameter("$c" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text));
+            }
+
+            sql.Append(';');
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>Binds the row id, every column of <paramref name="record"/> and, for a command from <see cref="CreateInsert"/>, its verdicts.</summary>
     public static void Bind(SqliteCommand command, long id, AuditRecord record)
     {
         var p = command.Parameters;
@@ -60,6 +87,12 @@ internal static class SqliteAuditColumns
         p[18].Value = VerdictsJson(record.VerdictCodes);
         p[19].Value = DurationsJson(record.StageDurations);
         p[20].Value = ScoresJson(record.ModerationScores);
+        for (var i = 0; i < record.VerdictCodes.Count && 22 + (2 * i) < p.Count; i++)
+        {
+            var (stage, code) = SplitVerdict(record.VerdictCodes[i]);
+            p[21 + (2 * i)].Value = stage;
+            p[22 + (2 * i)].Value = code;
+        }
     }
 
     public static AuditRecord Read(SqliteDataReader reader)

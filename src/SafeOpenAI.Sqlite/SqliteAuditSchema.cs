@@ -10,8 +10,9 @@ internal static class SqliteAuditSchema
     private static readonly string[] Migrations =
     [
         // Version 1: the records, one row per call, and their verdicts, one row per verdict (queryable by code).
-        // Both tables grow at their end (integer row ids in write order); the verdicts point at their
-        // record by row id, so a batch touches few pages besides the random audit-id and user indexes.
+        // Records grow at their end (integer row ids in write order). Verdicts are clustered by code
+        // (one b-tree, no separate index) and point at their record by row id; the decisive code is
+        // one of them, so "by code" queries of any verdict, decisive or not, use that b-tree.
         """
         CREATE TABLE audit_records (
             id                  INTEGER PRIMARY KEY,
@@ -38,15 +39,14 @@ internal static class SqliteAuditSchema
         );
         CREATE INDEX ix_audit_records_timestamp ON audit_records (timestamp_ticks);
         CREATE INDEX ix_audit_records_user ON audit_records (safety_identifier, timestamp_ticks);
-        CREATE INDEX ix_audit_records_decisive ON audit_records (decisive_code);
         CREATE INDEX ix_audit_records_outcome ON audit_records (outcome, timestamp_ticks);
         CREATE TABLE audit_verdicts (
+            code      TEXT    NOT NULL,
             record_id INTEGER NOT NULL REFERENCES audit_records (id),
             position  INTEGER NOT NULL,
             stage     TEXT    NOT NULL,
-            code      TEXT    NOT NULL
-        );
-        CREATE INDEX ix_audit_verdicts_code ON audit_verdicts (code, record_id);
+            PRIMARY KEY (code, record_id, position)
+        ) WITHOUT ROWID;
         """,
     ];
 

@@ -33,8 +33,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 {
     private readonly Channel<PendingRecord> _queue;
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insertRecord;
-    private readonly SqliteCommand _insertVerdict;
+    private readonly List<SqliteCommand?> _inserts = [];
     private readonly SqliteCommand _nextId;
     private readonly SqliteAuditFullMode _whenFull;
     private readonly int _capacity;
@@ -72,17 +71,8 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         try
         {
             SqliteAuditSchema.Migrate(_connection, options.SyncEveryCommit);
-            _insertRecord = _connection.CreateCommand();
-            _insertRecord.CommandText = SqliteAuditColumns.InsertSql;
-            SqliteAuditColumns.AddParameters(_insertRecord);
             _nextId = _connection.CreateCommand();
             _nextId.CommandText = "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_records;";
-            _insertVerdict = _connection.CreateCommand();
-            _insertVerdict.CommandText = "INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES ($record_id, $position, $stage, $code);";
-            _insertVerdict.Parameters.Add(new SqliteParameter("$record_id", null));
-            _insertVerdict.Parameters.Add(new SqliteParameter("$position", null));
-            _insertVerdict.Parameters.Add(new SqliteParameter("$stage", null));
-            _insertVerdict.Parameters.Add(new SqliteParameter("$code", null));
         }
         catch
         {
@@ -148,8 +138,11 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        _insertRecord.Dispose();
-        _insertVerdict.Dispose();
+        foreach (var insert in _inserts)
+        {
+            insert?.Dispose();
+        }
+
         _nextId.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
@@ -234,31 +227,32 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private void Commit(List<PendingRecord> batch)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
-        _insertRecord.Transaction = transaction;
         _nextId.Transaction = transaction;
-        _insertVerdict.Transaction = transaction;
-        var verdictParameters = _insertVerdict.Parameters;
 
         // The write lock is held from BEGIN IMMEDIATE to the commit: no other writer can take these row ids.
         var id = (long)_nextId.ExecuteScalar()!;
         foreach (var pending in batch)
         {
             var record = pending.Record;
-            SqliteAuditColumns.Bind(_insertRecord, id, record);
-            _insertRecord.ExecuteNonQuery();
-            verdictParameters[0].Value = id++;
-            for (var i = 0; i < record.VerdictCodes.Count; i++)
-            {
-                var (stage, code) = SqliteAuditColumns.SplitVerdict(record.VerdictCodes[i]);
-                verdictParameters[1].Value = i;
-                verdictParameters[2].Value = stage;
-                verdictParameters[3].Value = code;
-                _insertVerdict.ExecuteNonQuery();
-            }
+            var insert = InsertFor(record.VerdictCodes.Count);
+            insert.Transaction = transaction;
+            SqliteAuditColumns.Bind(insert, id++, record);
+            insert.ExecuteNonQuery();
         }
 
         transaction.Commit();
         Interlocked.Increment(ref _transactions);
+    }
+
+    /// <summary>The insert command for records with <paramref name="verdictCount"/> verdicts, created on first use (the writer thread only).</summary>
+    private SqliteCommand InsertFor(int verdictCount)
+    {
+        while (_inserts.Count <= verdictCount)
+        {
+            _inserts.Add(null);
+        }
+
+        return _inserts[verdictCount] ??= SqliteAuditColumns.CreateInsert(_connection, verdictCount);
     }
 
     /// <summary>Gets how many transactions the writer has committed (for tests and benchmarks of the batching).</summary>

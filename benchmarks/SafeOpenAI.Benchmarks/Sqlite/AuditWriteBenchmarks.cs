@@ -20,8 +20,7 @@ public class AuditWriteBenchmarks
     private string _directory = null!;
     private SqliteAuditSink _sink = null!;
     private SqliteConnection _naive = null!;
-    private SqliteCommand _naiveRecord = null!;
-    private SqliteCommand _naiveVerdict = null!;
+    private SqliteCommand _naiveInsert = null!;
     private long _next;
     private long _naiveId;
 
@@ -42,23 +41,15 @@ public class AuditWriteBenchmarks
             pragma.ExecuteNonQuery();
         }
 
-        _naiveRecord = _naive.CreateCommand();
-        _naiveRecord.CommandText = SqliteAuditColumns.InsertSql;
-        SqliteAuditColumns.AddParameters(_naiveRecord);
-        _naiveVerdict = _naive.CreateCommand();
-        _naiveVerdict.CommandText = "INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES ($a, $p, $s, $c);";
-        foreach (var name in new[] { "$a", "$p", "$s", "$c" })
-        {
-            _naiveVerdict.Parameters.Add(new SqliteParameter(name, null));
-        }
+        // The same statements the sink runs (one record and its verdicts per execution).
+        _naiveInsert = SqliteAuditColumns.CreateInsert(_naive, NextRecord().VerdictCodes.Count);
     }
 
     [GlobalCleanup]
     public async Task Cleanup()
     {
         await _sink.DisposeAsync();
-        _naiveRecord.Dispose();
-        _naiveVerdict.Dispose();
+        _naiveInsert.Dispose();
         await _naive.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
@@ -70,21 +61,9 @@ public class AuditWriteBenchmarks
         {
             var record = NextRecord();
             using var transaction = _naive.BeginTransaction();
-            _naiveRecord.Transaction = transaction;
-            _naiveVerdict.Transaction = transaction;
-            var id = ++_naiveId;
-            SqliteAuditColumns.Bind(_naiveRecord, id, record);
-            _naiveRecord.ExecuteNonQuery();
-            for (var v = 0; v < record.VerdictCodes.Count; v++)
-            {
-                var (stage, code) = SqliteAuditColumns.SplitVerdict(record.VerdictCodes[v]);
-                _naiveVerdict.Parameters[0].Value = id;
-                _naiveVerdict.Parameters[1].Value = v;
-                _naiveVerdict.Parameters[2].Value = stage;
-                _naiveVerdict.Parameters[3].Value = code;
-                _naiveVerdict.ExecuteNonQuery();
-            }
-
+            _naiveInsert.Transaction = transaction;
+            SqliteAuditColumns.Bind(_naiveInsert, ++_naiveId, record);
+            _naiveInsert.ExecuteNonQuery();
             transaction.Commit();
         }
     }
