@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace SafeOpenAI.Package.Tests;
 
 /// <summary>
-/// Packs <c>SafeOpenAI</c> (and <c>SafeOpenAI.Redis</c>) with <c>dotnet pack</c> (from an isolated copy of the sources, so the
+/// Packs <c>SafeOpenAI</c> (and <c>SafeOpenAI.Redis</c>, <c>SafeOpenAI.Sqlite</c>) with <c>dotnet pack</c> (from an isolated copy of the sources, so the
 /// running build is untouched), then builds and runs a new console project that restores it from a
 /// local folder feed and calls <c>AddSafeOpenAI</c>: what a user of the published package gets.
 /// </summary>
@@ -33,6 +33,8 @@ public class PackageConsumerTests
         Run("dotnet", $"pack src/SafeOpenAI/SafeOpenAI.csproj -c Release -o \"{_feed}\" -p:Version={_version}", sources);
         CopyProject(Path.Combine(root, "src", "SafeOpenAI.Redis"), Path.Combine(sources, "src", "SafeOpenAI.Redis"));
         Run("dotnet", $"pack src/SafeOpenAI.Redis/SafeOpenAI.Redis.csproj -c Release -o \"{_feed}\" -p:Version={_version}", sources);
+        CopyProject(Path.Combine(root, "src", "SafeOpenAI.Sqlite"), Path.Combine(sources, "src", "SafeOpenAI.Sqlite"));
+        Run("dotnet", $"pack src/SafeOpenAI.Sqlite/SafeOpenAI.Sqlite.csproj -c Release -o \"{_feed}\" -p:Version={_version}", sources);
     }
 
     [OneTimeTearDown]
@@ -80,6 +82,23 @@ public class PackageConsumerTests
         var manifest = nuspec.ReadToEnd();
         Assert.That(manifest, Does.Contain($"id=\"SafeOpenAI\" version=\"{_version}\""));
         Assert.That(manifest, Does.Contain("id=\"StackExchange.Redis\""));
+    }
+
+    [Test]
+    public void The_sqlite_package_carries_both_targets_documentation_the_readme_and_depends_on_SafeOpenAI()
+    {
+        var package = Path.Combine(_feed, $"SafeOpenAI.Sqlite.{_version}.nupkg");
+        Assert.That(File.Exists(Path.Combine(_feed, $"SafeOpenAI.Sqlite.{_version}.snupkg")), Is.True, "symbols package");
+        using var zip = ZipFile.OpenRead(package);
+        var entries = zip.Entries.Select(e => e.FullName).ToArray();
+
+        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.Sqlite.dll").And.Contain("lib/net10.0/SafeOpenAI.Sqlite.dll"));
+        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.Sqlite.xml").And.Contain("lib/net10.0/SafeOpenAI.Sqlite.xml"));
+        Assert.That(entries, Does.Contain("README.md"));
+        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var manifest = nuspec.ReadToEnd();
+        Assert.That(manifest, Does.Contain($"id=\"SafeOpenAI\" version=\"{_version}\""));
+        Assert.That(manifest, Does.Contain("id=\"Microsoft.Data.Sqlite\""));
     }
 
     [Test]
