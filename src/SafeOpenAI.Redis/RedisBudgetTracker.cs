@@ -448,6 +448,10 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 5_000);
         configuration.ClientName ??= "SafeOpenAI.Redis";
+        // The .NET thread pool, not StackExchange.Redis's dedicated socket threads, completes the
+        // replies: the dedicated threads spin while they wait for work, which on a small machine
+        // takes the CPU that the application and Redis itself need.
+        configuration.SocketManager ??= SocketManager.ThreadPool;
         return configuration;
     }
 
