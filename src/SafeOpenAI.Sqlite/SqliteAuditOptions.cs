@@ -1,11 +1,8 @@
 namespace SafeOpenAI.Sqlite;
 
-/// <summary>Options of <see cref="SqliteAuditSink"/> (configuration section <c>SafeOpenAI:SqliteAudit</c>). Read once, when the sink is created.</summary>
+/// <summary>Options of <see cref="SqliteAuditSink"/>, set in code with <c>UseSqliteAudit</c>. Read once, when the sink is created.</summary>
 public sealed class SqliteAuditOptions
 {
-    /// <summary>The configuration section the options bind to: <c>SafeOpenAI:SqliteAudit</c>.</summary>
-    public const string SectionName = "SafeOpenAI:SqliteAudit";
-
     /// <summary>
     /// Gets or sets the Microsoft.Data.Sqlite connection string, for example <c>Data Source=audit.db</c>
     /// (https://learn.microsoft.com/dotnet/standard/data/sqlite/connection-strings). The file is created
