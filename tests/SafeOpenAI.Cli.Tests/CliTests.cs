@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace SafeOpenAI.Cli.Tests;
 
@@ -14,7 +13,7 @@ public class CliTests
         {
             foreach (var detector in new[] { "injection", "pii" })
             {
-                var (exit, stdout, stderr) = RunTool($"eval {detector} --data \"{data}\" --json");
+                var (exit, stdout, stderr) = CliProcess.Run($"eval {detector} --data \"{data}\" --json");
 
                 Assert.That(exit, Is.EqualTo(2), detector);
                 Assert.That(stderr, Does.Contain($"{data}:2:"), detector);
@@ -35,7 +34,7 @@ public class CliTests
         File.WriteAllText(data, "{\"context\":\"c\",\"answer\":\"a\",\"label\":0}\n{\"context\":\"c\",\"label\":1}\n");
         try
         {
-            var (exit, stdout, stderr) = RunTool($"eval groundedness --data \"{data}\" --json");
+            var (exit, stdout, stderr) = CliProcess.Run($"eval groundedness --data \"{data}\" --json");
 
             Assert.That(exit, Is.EqualTo(2));
             Assert.That(stderr, Does.Contain($"{data}:2:").And.Contain("answer"));
@@ -51,20 +50,9 @@ public class CliTests
     [Test]
     public void A_missing_file_is_refused_with_exit_code_2()
     {
-        var (exit, _, stderr) = RunTool("eval injection --data /nonexistent/rows.jsonl");
+        var (exit, _, stderr) = CliProcess.Run("eval injection --data /nonexistent/rows.jsonl");
 
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("No such file"));
-    }
-
-    private static (int Exit, string Stdout, string Stderr) RunTool(string arguments)
-    {
-        var tool = Path.Combine(TestContext.CurrentContext.TestDirectory, "SafeOpenAI.Cli.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{tool}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the tool did not finish");
-        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 }

@@ -50,55 +50,27 @@ public class PackageConsumerTests
         }
     }
 
-    [Test]
-    public void The_package_carries_both_targets_documentation_the_readme_and_symbols()
+    [TestCase("SafeOpenAI", "OpenAI")]
+    [TestCase("SafeOpenAI.Redis", "StackExchange.Redis")]
+    [TestCase("SafeOpenAI.Sqlite", "Microsoft.Data.Sqlite")]
+    public void A_package_carries_both_targets_documentation_the_readme_symbols_and_its_dependency(string id, string dependency)
     {
-        var package = Path.Combine(_feed, $"SafeOpenAI.{_version}.nupkg");
-        Assert.That(File.Exists(Path.Combine(_feed, $"SafeOpenAI.{_version}.snupkg")), Is.True, "symbols package");
+        var package = Path.Combine(_feed, $"{id}.{_version}.nupkg");
+        Assert.That(File.Exists(Path.Combine(_feed, $"{id}.{_version}.snupkg")), Is.True, "symbols package");
         using var zip = ZipFile.OpenRead(package);
         var entries = zip.Entries.Select(e => e.FullName).ToArray();
 
-        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.dll").And.Contain("lib/net10.0/SafeOpenAI.dll"));
-        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.xml").And.Contain("lib/net10.0/SafeOpenAI.xml"));
+        Assert.That(entries, Does.Contain($"lib/net8.0/{id}.dll").And.Contain($"lib/net10.0/{id}.dll"));
+        Assert.That(entries, Does.Contain($"lib/net8.0/{id}.xml").And.Contain($"lib/net10.0/{id}.xml"));
         Assert.That(entries, Does.Contain("README.md"));
         using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         var manifest = nuspec.ReadToEnd();
         Assert.That(manifest, Does.Contain("<license type=\"expression\">MIT</license>"));
-        Assert.That(manifest, Does.Contain("id=\"OpenAI\""));
-    }
-
-    [Test]
-    public void The_redis_package_carries_both_targets_documentation_the_readme_and_depends_on_SafeOpenAI()
-    {
-        var package = Path.Combine(_feed, $"SafeOpenAI.Redis.{_version}.nupkg");
-        Assert.That(File.Exists(Path.Combine(_feed, $"SafeOpenAI.Redis.{_version}.snupkg")), Is.True, "symbols package");
-        using var zip = ZipFile.OpenRead(package);
-        var entries = zip.Entries.Select(e => e.FullName).ToArray();
-
-        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.Redis.dll").And.Contain("lib/net10.0/SafeOpenAI.Redis.dll"));
-        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.Redis.xml").And.Contain("lib/net10.0/SafeOpenAI.Redis.xml"));
-        Assert.That(entries, Does.Contain("README.md"));
-        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        var manifest = nuspec.ReadToEnd();
-        Assert.That(manifest, Does.Contain($"id=\"SafeOpenAI\" version=\"{_version}\""));
-        Assert.That(manifest, Does.Contain("id=\"StackExchange.Redis\""));
-    }
-
-    [Test]
-    public void The_sqlite_package_carries_both_targets_documentation_the_readme_and_depends_on_SafeOpenAI()
-    {
-        var package = Path.Combine(_feed, $"SafeOpenAI.Sqlite.{_version}.nupkg");
-        Assert.That(File.Exists(Path.Combine(_feed, $"SafeOpenAI.Sqlite.{_version}.snupkg")), Is.True, "symbols package");
-        using var zip = ZipFile.OpenRead(package);
-        var entries = zip.Entries.Select(e => e.FullName).ToArray();
-
-        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.Sqlite.dll").And.Contain("lib/net10.0/SafeOpenAI.Sqlite.dll"));
-        Assert.That(entries, Does.Contain("lib/net8.0/SafeOpenAI.Sqlite.xml").And.Contain("lib/net10.0/SafeOpenAI.Sqlite.xml"));
-        Assert.That(entries, Does.Contain("README.md"));
-        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        var manifest = nuspec.ReadToEnd();
-        Assert.That(manifest, Does.Contain($"id=\"SafeOpenAI\" version=\"{_version}\""));
-        Assert.That(manifest, Does.Contain("id=\"Microsoft.Data.Sqlite\""));
+        Assert.That(manifest, Does.Contain($"id=\"{dependency}\""));
+        if (id != "SafeOpenAI")
+        {
+            Assert.That(manifest, Does.Contain($"id=\"SafeOpenAI\" version=\"{_version}\""));
+        }
     }
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SafeOpenAI.Sqlite;
 
@@ -30,7 +29,7 @@ public class AuditCommandTests
     [Test]
     public void Filters_combine_and_json_lists_the_records_newest_first()
     {
-        var (exit, stdout, _) = Run($"audit --db \"{_db}\" --user {Alice} --since 2026-03-01T12:00:30Z --until 2026-03-02 --json");
+        var (exit, stdout, _) = CliProcess.Run($"audit --db \"{_db}\" --user {Alice} --since 2026-03-01T12:00:30Z --until 2026-03-02 --json");
 
         Assert.That(exit, Is.Zero);
         using var json = JsonDocument.Parse(stdout);
@@ -41,8 +40,8 @@ public class AuditCommandTests
     [Test]
     public void Flagged_and_code_filters_select_blocked_calls()
     {
-        var flagged = Run($"audit --db \"{_db}\" --flagged --json");
-        var byCode = Run($"audit --db \"{_db}\" --code moderation.flagged --json");
+        var flagged = CliProcess.Run($"audit --db \"{_db}\" --flagged --json");
+        var byCode = CliProcess.Run($"audit --db \"{_db}\" --code moderation.flagged --json");
 
         Assert.That(Ids(flagged.Stdout), Is.EqualTo(new[] { "r3", "r2" }));
         Assert.That(Ids(byCode.Stdout), Is.EqualTo(new[] { "r2" }));
@@ -51,7 +50,7 @@ public class AuditCommandTests
     [Test]
     public void The_table_names_each_record_and_the_count()
     {
-        var (exit, stdout, _) = Run($"audit --db \"{_db}\" --limit 2");
+        var (exit, stdout, _) = CliProcess.Run($"audit --db \"{_db}\" --limit 2");
 
         Assert.That(exit, Is.Zero);
         Assert.That(stdout, Does.Contain("r4").And.Contain("r3").And.Not.Contain("r2 "));
@@ -62,7 +61,7 @@ public class AuditCommandTests
     [TestCase("--limit 0", "--limit")]
     public void A_malformed_option_exits_with_2(string option, string named)
     {
-        var (exit, _, stderr) = Run($"audit --db \"{_db}\" {option}");
+        var (exit, _, stderr) = CliProcess.Run($"audit --db \"{_db}\" {option}");
 
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain(named));
@@ -70,7 +69,7 @@ public class AuditCommandTests
 
     [Test]
     public void A_missing_file_exits_with_2() =>
-        Assert.That(Run("audit --db /nonexistent/audit.db").Exit, Is.EqualTo(2));
+        Assert.That(CliProcess.Run("audit --db /nonexistent/audit.db").Exit, Is.EqualTo(2));
 
     private static string[] Ids(string json)
     {
@@ -92,15 +91,4 @@ public class AuditCommandTests
         CostUsd = 0.0001m,
         Duration = TimeSpan.FromMilliseconds(250),
     };
-
-    private static (int Exit, string Stdout, string Stderr) Run(string arguments)
-    {
-        var tool = Path.Combine(TestContext.CurrentContext.TestDirectory, "SafeOpenAI.Cli.dll");
-        var start = new ProcessStartInfo("dotnet", $"\"{tool}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "the tool did not finish");
-        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-    }
 }
