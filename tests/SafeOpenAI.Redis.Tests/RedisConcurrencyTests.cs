@@ -76,10 +76,7 @@ public class RedisConcurrencyTests
         }
         finally
         {
-            foreach (var tracker in trackers)
-            {
-                await tracker.DisposeAsync();
-            }
+            await RedisTest.DisposeAllAsync(trackers);
         }
     }
 
@@ -114,10 +111,7 @@ public class RedisConcurrencyTests
         }
         finally
         {
-            foreach (var tracker in trackers)
-            {
-                await tracker.DisposeAsync();
-            }
+            await RedisTest.DisposeAllAsync(trackers);
         }
     }
 

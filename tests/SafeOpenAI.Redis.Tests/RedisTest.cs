@@ -30,6 +30,14 @@ internal static class RedisTest
     public static RedisBudgetTracker Tracker(RedisBudgetOptions options, BudgetOptions budget, BudgetAlertDispatcher? alerts = null, TimeProvider? time = null) =>
         new(options, budget, alerts, NullLoggerFactory.Instance, time);
 
+    public static async Task DisposeAllAsync(IEnumerable<RedisBudgetTracker> trackers)
+    {
+        foreach (var tracker in trackers)
+        {
+            await tracker.DisposeAsync();
+        }
+    }
+
     public static BudgetRequest Request(int tokens, string user = "user-a", decimal? cost = null, string? session = null, string? tenant = null) =>
         new(new BudgetSubject(user, session, tenant), Model, tokens, 0, cost);
 }

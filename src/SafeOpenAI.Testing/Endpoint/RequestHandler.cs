@@ -321,7 +321,8 @@ internal sealed class RequestHandler
         writer.WriteEndObject();
     }
 
-    private static void WriteChunk(Utf8JsonWriter writer, ChatAnswer answer, bool includeUsage, string? role, string? content, string? finishReason, bool usageChunk)
+    /// <summary>Opens a <c>chat.completion.chunk</c> object with the fields every chunk of one answer shares.</summary>
+    private static void WriteChunkHeader(Utf8JsonWriter writer, ChatAnswer answer)
     {
         writer.WriteStartObject();
         writer.WriteString("id", answer.Id);
@@ -330,6 +331,11 @@ internal sealed class RequestHandler
         writer.WriteString("model", answer.Model);
         writer.WriteString("service_tier", "default");
         writer.WriteString("system_fingerprint", "fp_local");
+    }
+
+    private static void WriteChunk(Utf8JsonWriter writer, ChatAnswer answer, bool includeUsage, string? role, string? content, string? finishReason, bool usageChunk)
+    {
+        WriteChunkHeader(writer, answer);
         writer.WriteStartArray("choices");
         if (!usageChunk)
         {
@@ -376,12 +382,7 @@ internal sealed class RequestHandler
 
     private static void WriteToolCallChunk(Utf8JsonWriter writer, ChatAnswer answer, bool includeUsage, int index, ScriptedToolCall call, string arguments, bool first)
     {
-        writer.WriteStartObject();
-        writer.WriteString("id", answer.Id);
-        writer.WriteString("object", "chat.completion.chunk");
-        writer.WriteNumber("created", answer.Created);
-        writer.WriteString("model", answer.Model);
-        writer.WriteString("system_fingerprint", "fp_local");
+        WriteChunkHeader(writer, answer);
         writer.WriteStartArray("choices");
         writer.WriteStartObject();
         writer.WriteNumber("index", 0);

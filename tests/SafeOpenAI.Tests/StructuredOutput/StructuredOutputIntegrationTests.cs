@@ -11,6 +11,13 @@ public class StructuredOutputIntegrationTests
     private const string ValidPerson = """{"name":"Ada","age":36,"tags":["math"],"priority":"High","address":{"street":"12 St James's Sq","city":"London"}}""";
     private const string PersonWithTextAge = """{"name":"Ada","age":"thirty-six","tags":["math"],"priority":"High","address":null}""";
 
+    /// <summary>A chat completion whose message is a refusal (38 billed tokens), as OpenAI sends it for structured output.</summary>
+    private const string RefusalCompletion = """
+        {"id":"chatcmpl-refusal","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",
+         "choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that request."},"finish_reason":"stop","logprobs":null}],
+         "usage":{"prompt_tokens":30,"completion_tokens":8,"total_tokens":38}}
+        """;
+
     private static SafeChatRequest Ask() => IntegrationHost.Ask("Describe Ada Lovelace as a person record.");
 
     private static string MessageText(JsonElement message)
@@ -214,12 +221,7 @@ public class StructuredOutputIntegrationTests
     public async Task A_refusal_repeated_on_every_reask_ends_blocked_with_every_attempt_billed()
     {
         await using var host = await IntegrationHost.StartAsync();
-        const string body = """
-            {"id":"chatcmpl-refusal","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",
-             "choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that request."},"finish_reason":"stop","logprobs":null}],
-             "usage":{"prompt_tokens":30,"completion_tokens":8,"total_tokens":38}}
-            """;
-        host.Endpoint.Chat.Handler = _ => ScriptedChatResponse.Raw(200, body);
+        host.Endpoint.Chat.Handler = _ => ScriptedChatResponse.Raw(200, RefusalCompletion);
 
         var result = await host.Client.CompleteAsync<Person>(Ask());
 
@@ -236,12 +238,7 @@ public class StructuredOutputIntegrationTests
     public async Task A_spurious_refusal_gets_a_second_chance()
     {
         await using var host = await IntegrationHost.StartAsync();
-        const string body = """
-            {"id":"chatcmpl-refusal","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",
-             "choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that request."},"finish_reason":"stop","logprobs":null}],
-             "usage":{"prompt_tokens":30,"completion_tokens":8,"total_tokens":38}}
-            """;
-        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Raw(200, body));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Raw(200, RefusalCompletion));
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text(ValidPerson));
 
         var result = await host.Client.CompleteAsync<Person>(Ask());
