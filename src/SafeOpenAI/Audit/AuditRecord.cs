@@ -60,6 +60,19 @@ public sealed class AuditRecord
     /// <summary>Gets the top category and score of each moderation check that ran (input and output); empty when moderation did not run or its verdicts carry no scores.</summary>
     public IReadOnlyList<AuditModerationScore> ModerationScores { get; init; } = [];
 
+    /// <summary>Gets the id of the human review that holds the answer when the call ended <see cref="AuditOutcome.PendingReview"/>, or <see langword="null"/>.</summary>
+    public string? ReviewId { get; init; }
+
+    /// <summary>
+    /// Gets the user-authored text as the caller sent it, encrypted by <see cref="AuditContentProtector"/>
+    /// under <see cref="AuditOptions.ContentKey"/>; <see langword="null"/> unless the application
+    /// opted in with <see cref="AuditOptions.CaptureContent"/>.
+    /// </summary>
+    public string? EncryptedInput { get; init; }
+
+    /// <summary>Gets the answer as returned to the caller, encrypted like <see cref="EncryptedInput"/>; <see langword="null"/> unless the application opted in or when no answer was returned.</summary>
+    public string? EncryptedOutput { get; init; }
+
     /// <summary>Gets the type name of the exception a failed call ended with, or <see langword="null"/>.</summary>
     public string? ErrorType { get; init; }
 }

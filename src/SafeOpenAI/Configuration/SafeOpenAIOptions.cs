@@ -51,6 +51,15 @@ public sealed class SafeOpenAIOptions
     /// <summary>Gets the budgets, request rate limit, alert thresholds and unknown-model pricing policy (<c>SafeOpenAI:Budget</c>).</summary>
     public BudgetOptions Budget { get; } = new();
 
+    /// <summary>Gets the audit trail options (section <c>Audit</c>): opt-in encrypted content.</summary>
+    public AuditOptions Audit { get; } = new();
+
+    /// <summary>Gets the anomaly monitor options (section <c>Anomaly</c>): rules, thresholds, windows and the suspension cool-down.</summary>
+    public AnomalyOptions Anomaly { get; } = new();
+
+    /// <summary>Gets the telemetry options (section <c>Telemetry</c>): message content capture.</summary>
+    public TelemetryOptions Telemetry { get; } = new();
+
     /// <summary>
     /// Gets price overrides per model name (<c>SafeOpenAI:Pricing:&lt;model&gt;</c>), in USD per one
     /// million tokens; they win over the built-in <see cref="ModelPriceTable"/>.

@@ -41,6 +41,7 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         ValidateModeration(options.Moderation, errors);
         ValidateBudget(options, errors);
         ValidateOutput(options, errors);
+        ValidateAudit(options.Audit, errors);
 
         foreach (var (model, price) in options.Pricing)
         {
@@ -51,6 +52,23 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateAudit(AuditOptions audit, List<string> errors)
+    {
+        if (!audit.CaptureContent)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = new AuditContentProtector(audit.ContentKey ?? string.Empty);
+        }
+        catch (ArgumentException)
+        {
+            errors.Add($"{Key("Audit:ContentKey")} is required when {Key("Audit:CaptureContent")} is true: 32 random bytes, base64-encoded (44 characters, for example from 'openssl rand -base64 32').");
+        }
     }
 
     private void ValidateOutput(SafeOpenAIOptions options, List<string> errors)

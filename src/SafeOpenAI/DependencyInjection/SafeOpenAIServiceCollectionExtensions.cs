@@ -89,6 +89,15 @@ public static class SafeOpenAIServiceCollectionExtensions
         services.TryAddSingleton(sp => new SafetyHasher(Options(sp).Identity));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBudgetAlertSink, LoggerBudgetAlertSink>());
         services.TryAddSingleton(sp => new BudgetAlertDispatcher(sp.GetServices<IBudgetAlertSink>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IUserAccessPolicy>(sp => new InMemoryUserAccessPolicy(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISafetyAlertSink, LoggerSafetyAlertSink>());
+        services.TryAddSingleton(sp => new SafetyAlertDispatcher(sp.GetServices<ISafetyAlertSink>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new AnomalyMonitor(
+            Options(sp).Anomaly,
+            sp.GetRequiredService<IUserAccessPolicy>(),
+            sp.GetRequiredService<SafetyAlertDispatcher>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new ModelPriceTable(new Dictionary<string, ModelPrice>(Options(sp).Pricing, StringComparer.OrdinalIgnoreCase)));
 
         services.TryAddKeyedSingleton<ChatClient>(SafeOpenAIServiceKeys.Inner, (sp, _) =>
@@ -108,6 +117,10 @@ public static class SafeOpenAIServiceCollectionExtensions
                 sp.GetRequiredService<ModelPriceTable>(),
                 sp.GetRequiredService<SafetyHasher>(),
                 sp.GetRequiredService<IAuditSink>(),
+                new PipelineOversight(
+                    options.Audit.CaptureContent ? new AuditContentProtector(options.Audit.ContentKey!) : null,
+                    sp.GetRequiredService<IUserAccessPolicy>(),
+                    options.Anomaly.Enabled ? sp.GetRequiredService<AnomalyMonitor>() : null),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"));

@@ -35,4 +35,7 @@ public enum SafetyPhase
 
     /// <summary>Review verdicts are routed to human review.</summary>
     Review = 9,
+
+    /// <summary>The user access policy blocks suspended users (after identity, before the budget).</summary>
+    Access = 10,
 }

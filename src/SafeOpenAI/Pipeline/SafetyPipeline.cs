@@ -41,6 +41,9 @@ public sealed partial class SafetyPipeline
     private readonly ModelPricing _pricing;
     private readonly SafetyHasher _hasher;
     private readonly IAuditSink _auditSink;
+    private readonly AuditContentProtector? _contentProtector;
+    private readonly IUserAccessPolicy? _accessPolicy;
+    private readonly AnomalyMonitor? _anomalyMonitor;
     private readonly ModerationOptions _moderationOptions;
     private readonly ModelParameterHardening _hardening;
     private readonly TimeProvider _timeProvider;
@@ -59,6 +62,7 @@ public sealed partial class SafetyPipeline
         ModelPriceTable prices,
         SafetyHasher hasher,
         IAuditSink auditSink,
+        PipelineOversight oversight,
         SafeOpenAIOptions options,
         TimeProvider timeProvider,
         ILogger logger)
@@ -71,6 +75,9 @@ public sealed partial class SafetyPipeline
         _pricing = new ModelPricing(prices, options.Budget, logger);
         _hasher = hasher;
         _auditSink = auditSink;
+        _contentProtector = oversight.ContentProtector;
+        _accessPolicy = oversight.AccessPolicy;
+        _anomalyMonitor = oversight.AnomalyMonitor;
         _moderationOptions = options.Moderation;
         _hardening = new ModelParameterHardening(options.Hardening);
         _timeProvider = timeProvider;
@@ -144,7 +151,13 @@ public sealed partial class SafetyPipeline
         var result = outcome is { } done
             ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd)
             : null;
-        await WriteAuditAsync(call, result, failure ?? settleFailure).ConfigureAwait(false);
+        var record = await WriteAuditAsync(call, result, failure ?? settleFailure).ConfigureAwait(false);
+        if (_anomalyMonitor is not null)
+        {
+            // After the record is durable: a user who just tripped an abuse rule is suspended
+            // before this call returns, so their next call is already blocked.
+            await _anomalyMonitor.ObserveAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
 
         if (failure is not null)
         {
@@ -248,6 +261,10 @@ public sealed partial class SafetyPipeline
     {
         ApplyIdentity(call);
         ApplyHardening(call);
+        if (await CheckAccessAsync(call, cancellationToken).ConfigureAwait(false) is { } suspended)
+        {
+            return call.Blocked(suspended);
+        }
 
         var budgetStart = call.Mark();
         var budgetBlock = await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false);
@@ -396,6 +413,35 @@ public sealed partial class SafetyPipeline
         }
 
         call.Request = call.Request.With(call.Request.SafetyIdentifier, parameters, call.Request.AuditId);
+    }
+
+    /// <summary>Blocks a suspended user before anything is reserved or sent.</summary>
+    private async ValueTask<SafetyVerdict?> CheckAccessAsync(PipelineCall call, CancellationToken cancellationToken)
+    {
+        if (_accessPolicy is null)
+        {
+            return null;
+        }
+
+        var start = call.Mark();
+        var suspension = await _accessPolicy.GetSuspensionAsync(SubjectOf(call.Request).User, cancellationToken).ConfigureAwait(false);
+        call.Timed(UserAccessCodes.StageName, SafetyPhase.Access, start);
+        if (suspension is null)
+        {
+            return null;
+        }
+
+        var verdict = SafetyVerdict.Block(
+            UserAccessCodes.StageName,
+            UserAccessCodes.Suspended,
+            $"This account is suspended until {suspension.Until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC.",
+            new Dictionary<string, string>
+            {
+                ["reason"] = suspension.Reason,
+                ["until"] = suspension.Until.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            });
+        call.Add(verdict, SafetyPhase.Access);
+        return verdict;
     }
 
     private async ValueTask<SafetyVerdict?> ReserveBudgetAsync(PipelineCall call, CancellationToken cancellationToken)
@@ -560,7 +606,7 @@ public sealed partial class SafetyPipeline
         return new SafetyVerdict("Model", SafetyAction.Allow, "model.completed", evidence: evidence);
     }
 
-    private async Task WriteAuditAsync(PipelineCall call, SafetyPipelineResult? result, Exception? failure)
+    private async Task<AuditRecord> WriteAuditAsync(PipelineCall call, SafetyPipelineResult? result, Exception? failure)
     {
         var outcome = result?.Status switch
         {
@@ -588,6 +634,8 @@ public sealed partial class SafetyPipeline
             StageDurations = call.StageDurations,
             ModerationScores = ModerationScoresOf(call.Verdicts),
             ErrorType = failure?.GetType().FullName,
+            EncryptedInput = _contentProtector?.Protect(call.OriginalUserText, call.Request.AuditId),
+            EncryptedOutput = result?.Response is { } answer ? _contentProtector?.Protect(answer.Text, call.Request.AuditId) : null,
         };
 
         if (result?.DecisiveVerdict is { } decisive)
@@ -605,6 +653,8 @@ public sealed partial class SafetyPipeline
             // the record is kept in the error log rather than dropped.
             LogAuditWriteFailed(_logger, ex.GetType().FullName, record.AuditId, record.Outcome, record.SafetyIdentifier, string.Join(' ', record.VerdictCodes), record.InputHash);
         }
+
+        return record;
     }
 
     /// <summary>The top category score of each moderation verdict, read from the evidence the moderation check writes.</summary>

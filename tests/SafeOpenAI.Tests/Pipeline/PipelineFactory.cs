@@ -15,7 +15,9 @@ internal static class PipelineFactory
         IBudgetTracker? budget = null,
         IAuditSink? auditSink = null,
         Action<SafeOpenAIOptions>? configure = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IUserAccessPolicy? accessPolicy = null,
+        AnomalyMonitor? anomalyMonitor = null)
     {
         var options = new SafeOpenAIOptions();
         options.Identity.HashKey = HashKey;
@@ -34,6 +36,10 @@ internal static class PipelineFactory
             new ModelPriceTable(),
             new SafetyHasher(options.Identity),
             auditSink ?? new RecordingAuditSink(),
+            new PipelineOversight(
+                options.Audit.CaptureContent ? new AuditContentProtector(options.Audit.ContentKey!) : null,
+                accessPolicy,
+                anomalyMonitor),
             options,
             timeProvider ?? TimeProvider.System,
             NullLogger.Instance);
