@@ -55,6 +55,7 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
     /// </summary>
     public const string UnavailableReason = "access.unavailable";
 
+    private const int KnownSweepEvery = 256;
     private static readonly TimeSpan s_unavailableBlock = TimeSpan.FromSeconds(5);
     private static readonly RedisScript s_suspend = new(RedisAccessScripts.Suspend);
     private static readonly RedisScript s_lift = new(RedisAccessScripts.Lift);
@@ -71,6 +72,7 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
 
     // The suspensions this instance last saw in force: what a check decides from while Redis is down.
     private readonly ConcurrentDictionary<string, UserSuspension> _known = new(StringComparer.Ordinal);
+    private int _remembered;
 
     /// <summary>Creates a policy over an existing connection, which it does not dispose.</summary>
     /// <param name="connection">The connection; StackExchange.Redis multiplexes all calls over it.</param>
@@ -122,7 +124,7 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         var now = _time.GetUtcNow();
         if (Decode(userKey, value) is { } suspension && suspension.Until > now)
         {
-            _known[userKey] = suspension;
+            Remember(suspension, now);
             return suspension;
         }
 
@@ -161,7 +163,7 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         }
 
         var inForce = Decode(suspension.UserKey, (RedisValue)result) ?? suspension;
-        _known[suspension.UserKey] = inForce;
+        Remember(inForce, now);
         return inForce;
     }
 
@@ -214,6 +216,22 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         }
 
         return [.. list.OrderBy(s => s.Until).ThenBy(s => s.UserKey, StringComparer.Ordinal)];
+    }
+
+    // Keeps the last suspension seen in force; ended entries are swept every KnownSweepEvery remembers.
+    private void Remember(UserSuspension suspension, DateTimeOffset now)
+    {
+        _known[suspension.UserKey] = suspension;
+        if (Interlocked.Increment(ref _remembered) % KnownSweepEvery == 0)
+        {
+            foreach (var entry in _known)
+            {
+                if (entry.Value.Until <= now)
+                {
+                    _known.TryRemove(entry);
+                }
+            }
+        }
     }
 
     private UserSuspension? Unavailable(string userKey, Exception ex)
