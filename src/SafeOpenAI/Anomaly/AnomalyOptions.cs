@@ -49,7 +49,7 @@ public sealed class AnomalyOptions
     /// <summary>
     /// Gets or sets how many previous windows form a user's baseline: the mean of their tokens
     /// over these windows (idle windows count as 0). Default: 24, one day of hourly windows,
-    /// so the daily rhythm of a user is in the baseline.
+    /// so the daily rhythm of a user is in the baseline. At most 1,000 (8 bytes per window per user).
     /// </summary>
     public int TokenSpikeBaselineWindows { get; set; } = 24;
 
@@ -71,7 +71,8 @@ public sealed class AnomalyOptions
     /// Gets or sets how many calls of one user flagged by moderation (input or answer) within
     /// <see cref="ModerationFlagWindow"/> trip <see cref="AnomalyRules.RepeatedModerationFlags"/>.
     /// Default: 3, a "three strikes" rule: one flag can be an accident or a false positive of the
-    /// classifier, three within the window are a pattern.
+    /// classifier, three within the window are a pattern. At most 1,000 (a user keeps up to this many
+    /// event times, 8 bytes each).
     /// </summary>
     public int ModerationFlagThreshold { get; set; } = 3;
 
@@ -81,7 +82,7 @@ public sealed class AnomalyOptions
     /// <summary>
     /// Gets or sets how many calls of one user with a prompt-injection or jailbreak detection
     /// (verdict <c>injection.detected</c>) within <see cref="InjectionWindow"/> trip
-    /// <see cref="AnomalyRules.RepeatedInjection"/>. Default: 3, the same "three strikes" as moderation.
+    /// <see cref="AnomalyRules.RepeatedInjection"/>. Default: 3, the same "three strikes" as moderation. At most 1,000.
     /// </summary>
     public int InjectionThreshold { get; set; } = 3;
 

@@ -66,11 +66,12 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
             }
         }
 
-        void AtLeast(long value, long minimum, string name, string unit)
+        void AtLeast(long value, long minimum, string name, string unit, long maximum = long.MaxValue)
         {
-            if (value < minimum)
+            if (value < minimum || value > maximum)
             {
-                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:" + name)} must be at least {minimum} {unit} (was {value})."));
+                var range = maximum == long.MaxValue ? $"at least {minimum}" : $"between {minimum} and {maximum}";
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:" + name)} must be {range} {unit} (was {value})."));
             }
         }
 
@@ -81,10 +82,10 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         Positive(anomaly.LatencyP95Threshold, nameof(anomaly.LatencyP95Threshold));
         Positive(anomaly.GlobalWindow, nameof(anomaly.GlobalWindow));
         Positive(anomaly.FeedbackWindow, nameof(anomaly.FeedbackWindow));
-        AtLeast(anomaly.TokenSpikeBaselineWindows, 1, nameof(anomaly.TokenSpikeBaselineWindows), "windows");
+        AtLeast(anomaly.TokenSpikeBaselineWindows, 1, nameof(anomaly.TokenSpikeBaselineWindows), "windows", 1_000);
         AtLeast(anomaly.TokenSpikeMinimumTokens, 1, nameof(anomaly.TokenSpikeMinimumTokens), "tokens");
-        AtLeast(anomaly.ModerationFlagThreshold, 1, nameof(anomaly.ModerationFlagThreshold), "calls");
-        AtLeast(anomaly.InjectionThreshold, 1, nameof(anomaly.InjectionThreshold), "calls");
+        AtLeast(anomaly.ModerationFlagThreshold, 1, nameof(anomaly.ModerationFlagThreshold), "calls", 1_000);
+        AtLeast(anomaly.InjectionThreshold, 1, nameof(anomaly.InjectionThreshold), "calls", 1_000);
         AtLeast(anomaly.GlobalMinimumSamples, 1, nameof(anomaly.GlobalMinimumSamples), "calls");
         AtLeast(anomaly.FeedbackThreshold, 1, nameof(anomaly.FeedbackThreshold), "reports");
         AtLeast(anomaly.MaxTrackedUsers, 1, nameof(anomaly.MaxTrackedUsers), "users");
