@@ -128,8 +128,8 @@ public sealed class AnomalyOptions
 
     /// <summary>
     /// Gets or sets the most users tracked at once; past it the longest-idle users are forgotten
-    /// first. One tracked user takes about 0.5 KB with the default 24 baseline windows, so the
-    /// default 100,000 users hold about 50 MB at most.
+    /// first. One tracked user takes about 0.75 KB with the default 24 baseline windows (token slots,
+    /// flag and detection times, the key; docs/anomaly-alerts.md), so the default 100,000 users hold about 75 MB.
     /// </summary>
     public int MaxTrackedUsers { get; set; } = 100_000;
 
