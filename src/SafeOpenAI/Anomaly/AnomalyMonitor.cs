@@ -55,6 +55,7 @@ public sealed partial class AnomalyMonitor
     private readonly long _userIdleTicks;
     private long _lastSweepTicks;
     private int _sweeping;
+    private int _userCount;
 
     /// <summary>Creates a monitor.</summary>
     /// <param name="options">The options; read when the monitor is created.</param>
@@ -93,7 +94,7 @@ public sealed partial class AnomalyMonitor
     }
 
     /// <summary>Gets the number of users tracked now (at most <see cref="AnomalyOptions.MaxTrackedUsers"/> after each observation).</summary>
-    public int TrackedUsers => _users.Count;
+    public int TrackedUsers => Volatile.Read(ref _userCount);
 
     /// <summary>Gets the key that names a call's user, as the budgets and the access policy name it.</summary>
     /// <param name="record">The call's audit record.</param>
@@ -209,7 +210,19 @@ public sealed partial class AnomalyMonitor
 
     private void ObserveUser(string userKey, AuditRecord record, DateTimeOffset now, ref List<Trip>? trips)
     {
-        var state = _users.GetOrAdd(userKey, static (_, size) => new UserState(size), _options.TokenSpikeBaselineWindows + 1);
+        UserState? state;
+        while (!_users.TryGetValue(userKey, out state))
+        {
+            // Counted here rather than with ConcurrentDictionary.Count, which takes every lock of the dictionary.
+            var created = new UserState(_options.TokenSpikeBaselineWindows + 1);
+            if (_users.TryAdd(userKey, created))
+            {
+                Interlocked.Increment(ref _userCount);
+                state = created;
+                break;
+            }
+        }
+
         var ticks = now.UtcTicks;
         var flagged = IsModerationFlagged(record);
         var injection = IsInjectionDetected(record);
@@ -243,7 +256,7 @@ public sealed partial class AnomalyMonitor
     /// <summary>Forgets idle users once per token window, and the longest-idle ones when over the bound (down to 90 % of it, so the sort is rare).</summary>
     private void SweepIfDue(long nowTicks)
     {
-        var overBound = _users.Count > _options.MaxTrackedUsers;
+        var overBound = Volatile.Read(ref _userCount) > _options.MaxTrackedUsers;
         if ((!overBound && nowTicks - Volatile.Read(ref _lastSweepTicks) < _tokenWindowTicks) || Interlocked.Exchange(ref _sweeping, 1) == 1)
         {
             return;
@@ -256,22 +269,30 @@ public sealed partial class AnomalyMonitor
             {
                 if (nowTicks - Volatile.Read(ref entry.Value.LastSeenTicks) > _userIdleTicks)
                 {
-                    _users.TryRemove(entry);
+                    Forget(entry);
                 }
             }
 
-            var excess = _users.Count - (overBound ? _options.MaxTrackedUsers - (_options.MaxTrackedUsers / 10) : _options.MaxTrackedUsers);
+            var excess = Volatile.Read(ref _userCount) - (overBound ? _options.MaxTrackedUsers - (_options.MaxTrackedUsers / 10) : _options.MaxTrackedUsers);
             if (excess > 0)
             {
                 foreach (var entry in _users.OrderBy(e => Volatile.Read(ref e.Value.LastSeenTicks)).Take(excess).ToArray())
                 {
-                    _users.TryRemove(entry);
+                    Forget(entry);
                 }
             }
         }
         finally
         {
             Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private void Forget(KeyValuePair<string, UserState> entry)
+    {
+        if (_users.TryRemove(entry))
+        {
+            Interlocked.Decrement(ref _userCount);
         }
     }
 

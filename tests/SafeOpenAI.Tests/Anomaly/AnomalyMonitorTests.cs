@@ -350,6 +350,29 @@ public sealed class AnomalyMonitorTests
     }
 
     [Test]
+    public async Task Concurrent_observations_raise_exactly_one_alert_and_one_suspension_per_rule_and_user()
+    {
+        var monitor = Monitor(o =>
+        {
+            o.ModerationFlagThreshold = 3;
+            o.GlobalMinimumSamples = 1_000;
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await monitor.ObserveAsync(Flagged("u1"), CancellationToken.None);
+                await monitor.ObserveAsync(Record("user-" + i), CancellationToken.None);
+            }
+        })));
+
+        Assert.That((await AlertsAsync()).Select(a => a.Rule), Is.EqualTo(new[] { AnomalyRules.RepeatedModerationFlags }));
+        _policy.Verify(p => p.SuspendAsync(It.IsAny<UserSuspension>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.That(monitor.TrackedUsers, Is.EqualTo(201));
+    }
+
+    [Test]
     public async Task A_disabled_monitor_raises_nothing()
     {
         var monitor = Monitor(o =>
