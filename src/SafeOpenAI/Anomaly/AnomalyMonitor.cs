@@ -165,19 +165,22 @@ public sealed partial class AnomalyMonitor
         return trips is null ? ValueTask.CompletedTask : RaiseAsync(trips, cancellationToken);
     }
 
+    // Indexed loops: foreach over IReadOnlyList<T> would allocate an enumerator per call.
     private static bool IsModerationFlagged(AuditRecord record)
     {
-        foreach (var score in record.ModerationScores)
+        var scores = record.ModerationScores;
+        for (var i = 0; i < scores.Count; i++)
         {
-            if (score.Flagged)
+            if (scores[i].Flagged)
             {
                 return true;
             }
         }
 
-        foreach (var code in record.VerdictCodes)
+        var codes = record.VerdictCodes;
+        for (var i = 0; i < codes.Count; i++)
         {
-            if (CodeOf(code).StartsWith(ModerationFlaggedPrefix, StringComparison.Ordinal))
+            if (CodeOf(codes[i]).StartsWith(ModerationFlaggedPrefix, StringComparison.Ordinal))
             {
                 return true;
             }
@@ -188,9 +191,10 @@ public sealed partial class AnomalyMonitor
 
     private static bool IsInjectionDetected(AuditRecord record)
     {
-        foreach (var code in record.VerdictCodes)
+        var codes = record.VerdictCodes;
+        for (var i = 0; i < codes.Count; i++)
         {
-            if (CodeOf(code).Equals(InjectionDetected, StringComparison.Ordinal))
+            if (CodeOf(codes[i]).Equals(InjectionDetected, StringComparison.Ordinal))
             {
                 return true;
             }
