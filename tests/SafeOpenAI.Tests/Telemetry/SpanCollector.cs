@@ -10,7 +10,8 @@ namespace SafeOpenAI.Tests.Telemetry;
 internal sealed class SpanCollector : IDisposable
 {
     private const string HttpSource = "System.Net.Http";
-    private static readonly ActivitySource s_testSource = new("SafeOpenAI.Tests.Telemetry");
+    private const string TestSource = "SafeOpenAI.Tests.Telemetry";
+    private static readonly ActivitySource s_testSource = new(TestSource);
     private readonly ActivityListener _listener;
     private readonly ConcurrentQueue<Activity> _stopped = new();
 
@@ -18,7 +19,7 @@ internal sealed class SpanCollector : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is SafeOpenAITelemetry.SourceName or HttpSource || ReferenceEquals(source, s_testSource),
+            ShouldListenTo = source => source.Name is SafeOpenAITelemetry.SourceName or HttpSource or TestSource,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };

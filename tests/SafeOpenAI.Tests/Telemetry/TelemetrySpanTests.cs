@@ -12,7 +12,7 @@ public class TelemetrySpanTests
     [Test]
     public async Task A_completed_call_is_one_client_span_with_a_child_per_stage()
     {
-        await using var host = await IntegrationHost.StartAsync();
+        await using var host = await TelemetryHost.StartAsync();
         using var spans = new SpanCollector();
 
         var result = await host.Client.CompleteAsync(IntegrationHost.Ask("What is a haiku?"));
@@ -43,6 +43,7 @@ public class TelemetrySpanTests
         var stages = spans.StageSpans;
         Assert.That(stages.Select(s => (s.DisplayName, s.GetTagItem("safeopenai.phase"))), Is.EqualTo(new (string, object?)[]
         {
+            ("UserAccess", "access"),
             ("Budget", "budget"),
             ("InputLength", "input"),
             ("OpenAIModeration", "input_moderation"),
@@ -51,16 +52,16 @@ public class TelemetrySpanTests
             ("Budget", "settle"),
         }));
         Assert.That(stages.Select(s => s.ParentSpanId), Has.All.EqualTo(call.SpanId), "every stage is a child of the call");
-        var inputModeration = stages[2];
+        var inputModeration = stages[3];
         Assert.That(inputModeration.GetTagItem("safeopenai.verdict.code"), Is.EqualTo("allowed"));
         Assert.That(inputModeration.GetTagItem("safeopenai.verdict.action"), Is.EqualTo("allow"));
-        Assert.That(stages[3].GetTagItem("safeopenai.verdict.code"), Is.EqualTo("model.completed"));
+        Assert.That(stages[4].GetTagItem("safeopenai.verdict.code"), Is.EqualTo("model.completed"));
     }
 
     [Test]
     public async Task The_SDK_HTTP_calls_nest_under_the_stage_that_made_them()
     {
-        await using var host = await IntegrationHost.StartAsync();
+        await using var host = await TelemetryHost.StartAsync();
         using var spans = new SpanCollector();
 
         await host.Client.CompleteAsync(IntegrationHost.Ask("What is a haiku?"));
@@ -77,7 +78,7 @@ public class TelemetrySpanTests
     [Test]
     public async Task No_span_carries_message_content_or_the_safety_identifier_by_default()
     {
-        await using var host = await IntegrationHost.StartAsync();
+        await using var host = await TelemetryHost.StartAsync();
         using var spans = new SpanCollector();
 
         var result = await host.Client.CompleteAsync(IntegrationHost.Ask("My secret word is porcupine."));
@@ -96,7 +97,7 @@ public class TelemetrySpanTests
     [Test]
     public async Task A_blocked_call_ends_with_the_decisive_verdict_and_never_has_a_model_span()
     {
-        await using var host = await IntegrationHost.StartAsync();
+        await using var host = await TelemetryHost.StartAsync();
         using var spans = new SpanCollector();
 
         var result = await host.Client.CompleteAsync(IntegrationHost.Ask("I will kill him tonight."));
@@ -113,8 +114,8 @@ public class TelemetrySpanTests
             Assert.That(call.Status, Is.EqualTo(ActivityStatusCode.Unset));
         });
         var stages = spans.StageSpans;
-        Assert.That(stages.Select(s => s.DisplayName), Is.EqualTo(new[] { "Budget", "InputLength", "OpenAIModeration", "Budget" }));
-        var moderation = stages[2];
+        Assert.That(stages.Select(s => s.DisplayName), Is.EqualTo(new[] { "UserAccess", "Budget", "InputLength", "OpenAIModeration", "Budget" }));
+        var moderation = stages[3];
         Assert.That(moderation.GetTagItem("safeopenai.verdict.code"), Is.EqualTo("moderation.flagged:violence"));
         Assert.That(moderation.GetTagItem("safeopenai.verdict.action"), Is.EqualTo("block"));
     }
@@ -122,7 +123,7 @@ public class TelemetrySpanTests
     [Test]
     public async Task A_streamed_call_has_the_same_shape_with_the_stream_under_the_Model_stage()
     {
-        await using var host = await IntegrationHost.StartAsync();
+        await using var host = await TelemetryHost.StartAsync();
         using var identity = AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("streamer"));
         using var spans = new SpanCollector();
 
@@ -151,7 +152,7 @@ public class TelemetrySpanTests
     [Test]
     public async Task Moderation_that_runs_beside_the_model_is_a_sibling_of_the_Model_stage()
     {
-        await using var host = await IntegrationHost.StartAsync(o => o.Moderation.RunInputConcurrently = true);
+        await using var host = await TelemetryHost.StartAsync(o => o.Moderation.RunInputConcurrently = true);
         using var spans = new SpanCollector();
 
         var result = await host.Client.CompleteAsync(IntegrationHost.Ask("What is a haiku?"));
@@ -171,7 +172,7 @@ public class TelemetrySpanTests
     [Test]
     public async Task A_failed_call_ends_its_span_and_the_unfinished_stage_with_the_error_type()
     {
-        await using var host = await IntegrationHost.StartAsync(o => o.Moderation.Enabled = false);
+        await using var host = await TelemetryHost.StartAsync(o => o.Moderation.Enabled = false);
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Error(500));
         using var spans = new SpanCollector();
 
