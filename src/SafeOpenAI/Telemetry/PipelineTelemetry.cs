@@ -315,7 +315,7 @@ internal sealed class PipelineTelemetry
                 new KeyValuePair<string, object?>(VerdictCode, decisive.Code));
         }
 
-        if (record is not null)
+        if (record is not null && _moderationFlags.Enabled)
         {
             foreach (var score in record.ModerationScores)
             {
@@ -326,11 +326,14 @@ internal sealed class PipelineTelemetry
             }
         }
 
-        foreach (var verdict in call.Verdicts)
+        if (_budgetDenials.Enabled)
         {
-            if (verdict.Phase == SafetyPhase.Budget && verdict.Action == SafetyAction.Block)
+            foreach (var verdict in call.Verdicts)
             {
-                _budgetDenials.Add(1, new KeyValuePair<string, object?>(VerdictCode, verdict.Code));
+                if (verdict.Phase == SafetyPhase.Budget && verdict.Action == SafetyAction.Block)
+                {
+                    _budgetDenials.Add(1, new KeyValuePair<string, object?>(VerdictCode, verdict.Code));
+                }
             }
         }
 
