@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using OpenAI.Chat;
 
@@ -60,6 +61,9 @@ internal sealed class PipelineTelemetry
 
     private static readonly string[] s_phases =
         ["identity", "hardening", "budget", "input", "input_moderation", "model", "output_moderation", "output", "settle", "review", "access"];
+
+    // The JSON goes into a telemetry attribute, never into HTML: non-ASCII text stays readable.
+    private static readonly JsonWriterOptions s_jsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] s_actions = ["allow", "rewrite", "review", "block"];
     private static readonly string[] s_statuses = ["completed", "blocked", "pending_review", "failed", "cancelled"];
@@ -386,7 +390,7 @@ internal sealed class PipelineTelemetry
     internal static string InputMessagesJson(IReadOnlyList<SafetyMessage> messages)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_jsonOptions))
         {
             writer.WriteStartArray();
             foreach (var message in messages)
@@ -422,7 +426,7 @@ internal sealed class PipelineTelemetry
     internal static string OutputMessagesJson(SafetyResponse answer)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_jsonOptions))
         {
             writer.WriteStartArray();
             writer.WriteStartObject();
