@@ -48,7 +48,25 @@ internal static class SqliteAuditSchema
             PRIMARY KEY (code, record_id, position)
         ) WITHOUT ROWID;
         """,
+
+        // Version 2: the review that holds a call's answer, and the call's text when the application
+        // opted in (AuditOptions.CaptureContent), encrypted by AuditContentProtector. Rows of version 1
+        // read as null. The review index is partial: rows without a review cost it nothing.
+        """
+        ALTER TABLE audit_records ADD COLUMN review_id TEXT;
+        ALTER TABLE audit_records ADD COLUMN encrypted_input TEXT;
+        ALTER TABLE audit_records ADD COLUMN encrypted_output TEXT;
+        CREATE INDEX ix_audit_records_review ON audit_records (review_id) WHERE review_id IS NOT NULL;
+        """,
     ];
+
+    /// <summary>
+    /// WAL pages written before the writer copies them back into the database file (SQLite's default is 1,000).
+    /// The audit-id index has random keys, so each batch dirties pages all over it; a larger WAL lets one
+    /// checkpoint copy a page once for many commits, and syncs the file less often. The WAL grows to about
+    /// this many pages of 4 KiB (16 MiB) and is reused from its start after each checkpoint.
+    /// </summary>
+    internal const int WalAutoCheckpointPages = 4096;
 
     /// <summary>Gets the newest schema version this library writes.</summary>
     public static int LatestVersion => Migrations.Length;
@@ -62,6 +80,7 @@ internal static class SqliteAuditSchema
 
         // 64 MiB of page cache (default 2 MiB): the random-keyed indexes stay in memory longer.
         Execute(connection, "PRAGMA cache_size=-65536;");
+        Execute(connection, "PRAGMA wal_autocheckpoint=" + WalAutoCheckpointPages.ToString(CultureInfo.InvariantCulture) + ";");
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);", transaction);
         using var read = connection.CreateCommand();
@@ -86,6 +105,18 @@ internal static class SqliteAuditSchema
 
         transaction.Commit();
     }
+
+    /// <summary>Reads the schema version of an audit database (without migrating it).</summary>
+    /// <exception cref="SqliteException">The file is not an audit database.</exception>
+    public static int ReadVersion(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        return Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The columns to select from a database of schema <paramref name="version"/>: a file not yet migrated by a newer writer still reads.</summary>
+    public static string SelectListFor(int version) => version >= 2 ? SqliteAuditColumns.SelectList : SqliteAuditColumns.SelectListV1;
 
     /// <summary>Opens a connection to the file named by <paramref name="connectionString"/>, without pooling (the file is released when the connection is disposed).</summary>
     /// <exception cref="ArgumentException">The connection string names no file or an in-memory database.</exception>

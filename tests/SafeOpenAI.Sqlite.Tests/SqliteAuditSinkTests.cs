@@ -40,6 +40,33 @@ public class SqliteAuditSinkTests
     }
 
     [Test]
+    public async Task Empty_texts_stay_empty_and_a_verdict_without_a_stage_keeps_its_code()
+    {
+        using var db = new TempDatabase();
+        var record = new AuditRecord
+        {
+            AuditId = "empty-1",
+            Timestamp = Records.T0,
+            TenantId = string.Empty,
+            Model = string.Empty,
+            Outcome = AuditOutcome.Completed,
+            InputHash = string.Empty,
+            VerdictCodes = ["bare.code", "Stage:"],
+            EncryptedInput = string.Empty,
+        };
+        await using (var sink = new SqliteAuditSink(db.Options()))
+        {
+            await sink.WriteAsync(record, CancellationToken.None);
+        }
+
+        var read = (await db.Store().GetAsync("empty-1", CancellationToken.None))!;
+
+        Assert.That(JsonSerializer.Serialize(read), Is.EqualTo(JsonSerializer.Serialize(record)));
+        Assert.That(db.Text("SELECT group_concat(quote(stage) || '/' || quote(code), ' ') FROM (SELECT * FROM audit_verdicts ORDER BY position)"), Is.EqualTo("''/'bare.code' 'Stage'/''"));
+        Assert.That(db.Scalar("SELECT COUNT(*) FROM audit_records WHERE tenant_id = '' AND model = '' AND encrypted_input = ''"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Ten_thousand_concurrent_writes_are_all_stored_in_batches()
     {
         using var db = new TempDatabase();
@@ -153,8 +180,8 @@ public class SqliteAuditSinkTests
             await sink.WriteAsync(Records.Minimal("r-" + session), CancellationToken.None);
         }
 
-        Assert.That(db.Scalar("SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(1));
-        Assert.That(db.Scalar("SELECT MAX(version) FROM schema_migrations"), Is.EqualTo(1));
+        Assert.That(db.Scalar("SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(2));
+        Assert.That(db.Scalar("SELECT MAX(version) FROM schema_migrations"), Is.EqualTo(2));
         Assert.That(await db.Store().CountAsync(CancellationToken.None), Is.EqualTo(3));
         Assert.That(db.Text("PRAGMA journal_mode"), Is.EqualTo("wal"));
     }
