@@ -45,7 +45,8 @@ else
     Console.WriteLine("safety identifiers: unkeyed SHA-256 (development mode); set SafeOpenAI__Identity__HashKey for production.");
 }
 
-Console.WriteLine("audit: one record of hashes and verdict codes per call to the log category SafeOpenAI.Audit (raise Logging:LogLevel:SafeOpenAI.Audit to Information to print them).");
+Console.WriteLine($"audit: one record per call (keyed hashes, verdict codes, tokens, cost, stage timings; no prompt or answer text) in the SQLite file {SampleHost.AuditPath}");
+Console.WriteLine($"       list the flagged ones with: dotnet run --project src/SafeOpenAI.Cli -- audit --db \"{SampleHost.AuditPath}\" --flagged");
 var client = host.Services.GetRequiredService<SafeChatClient>();
 Console.WriteLine($"pipeline: {string.Join(" → ", client.SafetyPipeline.Stages.Select(s => $"{s.Name} ({s.Phase})"))}");
 var printer = new ResultPrinter(Console.Out);

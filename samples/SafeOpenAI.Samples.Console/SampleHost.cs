@@ -1,12 +1,23 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SafeOpenAI.Sqlite;
 
 namespace SafeOpenAI.Samples.Console;
 
-/// <summary>Builds the sample's host: <c>appsettings.json</c>, environment variables, and SafeOpenAI registered with <c>AddSafeOpenAI</c>.</summary>
+/// <summary>
+/// Builds the sample's host: <c>appsettings.json</c>, environment variables, and SafeOpenAI
+/// registered with <c>AddSafeOpenAI</c>, its audit trail in one SQLite file.
+/// </summary>
 internal static class SampleHost
 {
+    /// <summary>
+    /// Gets the SQLite audit file every host of the sample writes to: <c>SAFEOPENAI_AUDIT_DB</c>, or
+    /// <c>safeopenai-audit.db</c> in the current directory.
+    /// </summary>
+    public static string AuditPath { get; } = Path.GetFullPath(
+        Environment.GetEnvironmentVariable("SAFEOPENAI_AUDIT_DB") is { Length: > 0 } configured ? configured : "safeopenai-audit.db");
+
     public static IHost Build(Uri? localEndpoint, Action<SafeOpenAIOptions>? adjust = null, Action<ISafeOpenAIBuilder>? moreStages = null)
     {
         // The sample's own arguments are prompts, not configuration switches, so none are handed to the host.
@@ -24,7 +35,8 @@ internal static class SampleHost
             .AddPiiRedaction()
             .AddPromptInjectionGuard()
             .AddSpotlighting()
-            .AddCanaryTokens();
+            .AddCanaryTokens()
+            .UseSqliteAudit($"Data Source={AuditPath}");
         moreStages?.Invoke(safeOpenAI);
         builder.Services.PostConfigure<SafeOpenAIOptions>(options =>
         {

@@ -75,6 +75,8 @@ public class AddSafeOpenAITests
                 ["MyApp:Safety:Budget:AlertThresholds:0"] = "80",
                 ["MyApp:Safety:Budget:FallbackPriceModel"] = "no-such-model",
                 ["MyApp:Safety:Endpoint"] = "ftp://example.com",
+                ["MyApp:Safety:Audit:CaptureContent"] = "true",
+                ["MyApp:Safety:Audit:ContentKey"] = "too-short",
             },
             section: "MyApp:Safety");
 
@@ -89,6 +91,7 @@ public class AddSafeOpenAITests
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:AlertThresholds:0 must be a fraction of the limit"));
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Budget:FallbackPriceModel must name a model with a price"));
         Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Endpoint must be an absolute http or https address"));
+        Assert.That(error.Failures, Has.Some.Contain("MyApp:Safety:Audit:ContentKey is required when MyApp:Safety:Audit:CaptureContent is true"));
     }
 
     [Test]
