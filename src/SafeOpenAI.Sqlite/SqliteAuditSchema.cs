@@ -60,14 +60,6 @@ internal static class SqliteAuditSchema
         """,
     ];
 
-    /// <summary>
-    /// WAL pages written before the writer copies them back into the database file (SQLite's default is 1,000).
-    /// The audit-id index has random keys, so each batch dirties pages all over it; a larger WAL lets one
-    /// checkpoint copy a page once for many commits, and syncs the file less often. The WAL grows to about
-    /// this many pages of 4 KiB (16 MiB) and is reused from its start after each checkpoint.
-    /// </summary>
-    internal const int WalAutoCheckpointPages = 4096;
-
     /// <summary>Gets the newest schema version this library writes.</summary>
     public static int LatestVersion => Migrations.Length;
 
@@ -80,7 +72,6 @@ internal static class SqliteAuditSchema
 
         // 64 MiB of page cache (default 2 MiB): the random-keyed indexes stay in memory longer.
         Execute(connection, "PRAGMA cache_size=-65536;");
-        Execute(connection, "PRAGMA wal_autocheckpoint=" + WalAutoCheckpointPages.ToString(CultureInfo.InvariantCulture) + ";");
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);", transaction);
         using var read = connection.CreateCommand();

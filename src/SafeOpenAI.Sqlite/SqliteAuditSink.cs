@@ -34,6 +34,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private readonly Channel<SqliteAuditRow> _queue;
     private readonly SqliteConnection _connection;
     private readonly SqliteAuditStatements _statements;
+    private readonly SqliteAuditCheckpointer _checkpointer;
     private readonly SqliteAuditFullMode _whenFull;
     private readonly int _capacity;
     private readonly int _maxBatchSize;
@@ -71,6 +72,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         {
             SqliteAuditSchema.Migrate(_connection, options.SyncEveryCommit);
             _statements = new SqliteAuditStatements(_connection);
+            _checkpointer = new SqliteAuditCheckpointer(options.ConnectionString, options.WalCheckpointPages, options.MaxWalPages);
         }
         catch
         {
@@ -136,6 +138,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _statements.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
@@ -214,6 +217,20 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         foreach (var pending in batch)
         {
             pending.Committed.TrySetResult();
+        }
+
+        // After the callers are released: the writer finishes a background checkpoint (or, past the WAL's
+        // hard limit, makes one) before its next batch.
+        if (_checkpointer.AfterCommit(_statements.TakePagesWritten()))
+        {
+            if (_statements.CheckpointAndRestart())
+            {
+                _checkpointer.Restarted();
+            }
+            else
+            {
+                _checkpointer.RestartFailed();
+            }
         }
     }
 

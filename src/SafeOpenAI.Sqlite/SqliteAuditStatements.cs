@@ -12,6 +12,7 @@ namespace SafeOpenAI.Sqlite;
 internal sealed class SqliteAuditStatements : IDisposable
 {
     private readonly sqlite3 _db;
+    private readonly int _busyTimeoutMilliseconds;
     private readonly sqlite3_stmt _begin;
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
@@ -24,12 +25,19 @@ internal sealed class SqliteAuditStatements : IDisposable
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
 
         // Wait for another writer's lock as long as a Microsoft.Data.Sqlite command would (Default Timeout, 30 s unless set).
-        raw.sqlite3_busy_timeout(_db, checked(connection.DefaultTimeout * 1000));
+        _busyTimeoutMilliseconds = checked(connection.DefaultTimeout * 1000);
+        raw.sqlite3_busy_timeout(_db, _busyTimeoutMilliseconds);
 
         // Each verdict row is written right after its record, under the row id the writer just assigned, in
         // the same transaction: its reference cannot dangle, and checking it cost a lookup per verdict
         // (Microsoft.Data.Sqlite's bundled SQLite enforces foreign keys by default).
         Check(raw.sqlite3_exec(_db, "PRAGMA foreign_keys=OFF;"));
+
+        // The sink's checkpointer copies the WAL back into the database on its own connection (SqliteAuditCheckpointer).
+        Check(raw.sqlite3_wal_autocheckpoint(_db, 0));
+
+        // When the WAL starts over, its file is cut back to 64 MiB (SQLite keeps it at its largest size otherwise).
+        Check(raw.sqlite3_exec(_db, "PRAGMA journal_size_limit=67108864;"));
         _begin = Prepare("BEGIN IMMEDIATE;");
         _commit = Prepare("COMMIT;");
         _rollback = Prepare("ROLLBACK;");
@@ -75,6 +83,32 @@ internal sealed class SqliteAuditStatements : IDisposable
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Returns how many pages this connection wrote to the WAL since the last call (SQLITE_DBSTATUS_CACHE_WRITE, reset on read).</summary>
+    public int TakePagesWritten()
+    {
+        const int CacheWrite = 9; // SQLITE_DBSTATUS_CACHE_WRITE, https://www.sqlite.org/c3ref/c_dbstatus_options.html
+        return raw.sqlite3_db_status(_db, CacheWrite, out var current, out _, 1) == raw.SQLITE_OK ? current : 0;
+    }
+
+    /// <summary>
+    /// Copies the rest of the WAL into the database and has the next commit start the WAL from its
+    /// beginning, waiting at most 100 ms for readers of older snapshots; fails at once while the
+    /// background checkpointer runs (the caller tries again after its next commit).
+    /// </summary>
+    /// <returns>Whether the checkpoint completed.</returns>
+    public bool CheckpointAndRestart()
+    {
+        raw.sqlite3_busy_timeout(_db, 100);
+        try
+        {
+            return raw.sqlite3_wal_checkpoint_v2(_db, "main", raw.SQLITE_CHECKPOINT_RESTART, out _, out _) == raw.SQLITE_OK;
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(_db, _busyTimeoutMilliseconds);
         }
     }
 

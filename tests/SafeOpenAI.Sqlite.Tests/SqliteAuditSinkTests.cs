@@ -226,6 +226,25 @@ public class SqliteAuditSinkTests
         Assert.That(sink.CommittedTransactions, Is.GreaterThanOrEqualTo(10), "at most 50 records per transaction");
     }
 
+    [Test]
+    public async Task Checkpoints_copy_the_WAL_into_the_database_while_the_sink_runs_and_keep_the_WAL_small()
+    {
+        using var db = new TempDatabase();
+        await using var sink = new SqliteAuditSink(db.Options(o => (o.WalCheckpointPages, o.MaxWalPages) = (64, 256)));
+
+        // About 30 MB of pages: without checkpoints the database file would stay at its first pages and the WAL would hold them all.
+        for (var round = 0; round < 20; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => sink.WriteAsync(Records.Full("cp-" + round + "-" + i), CancellationToken.None).AsTask()));
+        }
+
+        var database = new FileInfo(db.Path).Length;
+        var wal = new FileInfo(db.Path + "-wal").Length;
+        Assert.That(database, Is.GreaterThan(8L << 20), "committed pages were copied into the database file");
+        Assert.That(wal, Is.LessThan(database / 2), "the WAL started over instead of holding every page");
+        Assert.That(await db.Store().CountAsync(CancellationToken.None), Is.EqualTo(20_000));
+    }
+
     private static SqliteConnection LockDatabase(TempDatabase db)
     {
         var connection = new SqliteConnection(db.ConnectionString + ";Pooling=False");
