@@ -24,6 +24,11 @@ namespace SafeOpenAI.Sqlite;
 /// offending write fails, with the <see cref="SqliteException"/>.
 /// </para>
 /// <para>
+/// WAL checkpoints run on a second connection in the background; the writer finishes one (copying the
+/// last few commits and starting the WAL over) after its next commit, and checkpoints itself when the
+/// WAL reaches 256 MiB. Checkpoints change nothing in what a crash keeps.
+/// </para>
+/// <para>
 /// Dispose flushes: every queued record is committed before <see cref="DisposeAsync"/> returns;
 /// writes after that throw <see cref="ObjectDisposedException"/>. Registered with
 /// <c>UseSqliteAudit</c>, the container disposes the sink when the host stops. Thread-safe.
