@@ -60,6 +60,7 @@ if (prompts.Count == 0)
     await StructuredOutputStep.RunAsync(client, local, printer, Console.Out, tour.Steps + (local is null ? 3 : 4), cancellation.Token);
     await CuratedStep.RunAsync(local, printer, Console.Out, tour.Steps + (local is null ? 4 : 5), cancellation.Token);
     await StreamingStep.RunAsync(local, Console.Out, tour.Steps + (local is null ? 5 : 6), cancellation.Token);
+    await AbuseStep.RunAsync(local?.BaseUri, printer, Console.Out, tour.Steps + (local is null ? 6 : 7), cancellation.Token);
 }
 else
 {
