@@ -64,10 +64,14 @@ public static class RedisAccessPolicyBuilderExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisAccessPolicyOptions>>().Value;
-            var configuration = string.IsNullOrWhiteSpace(options.Configuration) ? BudgetConfiguration(sp) : options.Configuration;
+            var budget = sp.GetService<IOptions<RedisBudgetOptions>>()?.Value;
+            var configuration = string.IsNullOrWhiteSpace(options.Configuration) ? budget?.Configuration : options.Configuration;
+            // The budgets' connection keeps the budgets' command timeout, whichever service opens it
+            // first; the policy bounds its own round trips with its OperationTimeout on top.
+            var connectionTimeout = budget is not null && configuration == budget.Configuration ? budget.OperationTimeout : options.OperationTimeout;
             var connection = string.IsNullOrWhiteSpace(configuration)
                 ? sp.GetRequiredService<IConnectionMultiplexer>()
-                : sp.GetRequiredService<RedisConnectionCache>().Get(configuration, configuration == options.Configuration ? options.OperationTimeout : BudgetTimeout(sp));
+                : sp.GetRequiredService<RedisConnectionCache>().Get(configuration, connectionTimeout);
             return new RedisUserAccessPolicy(connection, options, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>());
         });
         // Replaces the default in-memory policy that AddSafeOpenAI registered.
@@ -78,7 +82,4 @@ public static class RedisAccessPolicyBuilderExtensions
     // The budgets' connection string when UseRedisBudgets set one, so that both share one connection.
     private static string? BudgetConfiguration(IServiceProvider services) =>
         services.GetService<IOptions<RedisBudgetOptions>>()?.Value.Configuration;
-
-    private static TimeSpan BudgetTimeout(IServiceProvider services) =>
-        services.GetService<IOptions<RedisBudgetOptions>>()?.Value.OperationTimeout ?? TimeSpan.FromSeconds(2);
 }
