@@ -1,23 +1,37 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace SafeOpenAI.Sqlite;
 
-/// <summary>Maps an <see cref="AuditRecord"/> to the columns of <c>audit_records</c> and back. Lists are stored as compact JSON arrays.</summary>
+/// <summary>
+/// Maps an <see cref="AuditRecord"/> to the columns of <c>audit_records</c> and <c>audit_verdicts</c> and back.
+/// Lists are stored as compact JSON arrays. Writes go through SQLite's own prepared statements
+/// (SQLitePCLRaw, under Microsoft.Data.Sqlite), bound by position: see <see cref="SqliteAuditStatements"/>.
+/// </summary>
 internal static class SqliteAuditColumns
 {
     /// <summary>The columns in the order <see cref="Read"/> expects them.</summary>
     public const string SelectList =
         "audit_id, timestamp_ticks, safety_identifier, session_hash, tenant_id, model, outcome, input_hash, output_hash, decisive_code, "
-        + "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, duration_ticks, error_type, verdict_codes, stage_durations, moderation_scores";
+        + "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, duration_ticks, error_type, verdict_codes, stage_durations, moderation_scores, "
+        + "review_id, encrypted_input, encrypted_output";
 
-    public static readonly string[] Names = SelectList.Split(", ");
+    /// <summary>The columns of <see cref="SelectList"/> for a file of schema version 1 (before review ids and content): those columns read as null.</summary>
+    public const string SelectListV1 =
+        "audit_id, timestamp_ticks, safety_identifier, session_hash, tenant_id, model, outcome, input_hash, output_hash, decisive_code, "
+        + "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, duration_ticks, error_type, verdict_codes, stage_durations, moderation_scores, "
+        + "NULL, NULL, NULL";
 
-    public static string InsertSql { get; } =
-        "INSERT INTO audit_records (id, " + SelectList + ") VALUES ($id, " + string.Join(", ", Names.Select(n => "$" + n)) + ");";
+    /// <summary>Inserts one record: <c>?1</c> is the row id, <c>?2</c>.. the columns of <see cref="SelectList"/> in order.</summary>
+    public static readonly string InsertRecordSql =
+        "INSERT INTO audit_records (id, " + SelectList + ") VALUES ("
+        + string.Join(", ", Enumerable.Range(1, SelectList.Split(", ").Length + 1).Select(i => "?" + i.ToString(CultureInfo.InvariantCulture))) + ");";
+
+    /// <summary>Inserts one verdict: record row id, position, stage, code.</summary>
+    public const string InsertVerdictSql = "INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES (?1, ?2, ?3, ?4);";
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -25,75 +39,54 @@ internal static class SqliteAuditColumns
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    /// <summary>Adds the parameters of <see cref="InsertSql"/>: the row id first, then the columns of <see cref="SelectList"/>.</summary>
-    public static void AddParameters(SqliteCommand command)
+    /// <summary>Binds the row id and every column of <paramref name="row"/> to a statement prepared from <see cref="InsertRecordSql"/>.</summary>
+    /// <returns><c>SQLITE_OK</c> (zero), or the OR of the failed bindings' result codes (the connection holds the first error).</returns>
+    public static int BindRecord(sqlite3_stmt statement, long id, SqliteAuditRow row)
     {
-        command.Parameters.Add(new SqliteParameter("$id", null));
-        foreach (var name in Names)
-        {
-            command.Parameters.Add(new SqliteParameter("$" + name, null));
-        }
+        var record = row.Record;
+        var usage = record.Usage;
+        var rc = raw.sqlite3_bind_int64(statement, 1, id);
+        rc |= BindText(statement, 2, record.AuditId);
+        rc |= raw.sqlite3_bind_int64(statement, 3, record.Timestamp.UtcTicks);
+        rc |= BindText(statement, 4, record.SafetyIdentifier);
+        rc |= BindText(statement, 5, record.SessionHash);
+        rc |= BindText(statement, 6, record.TenantId);
+        rc |= BindText(statement, 7, record.Model);
+        rc |= raw.sqlite3_bind_int(statement, 8, (int)record.Outcome);
+        rc |= BindText(statement, 9, record.InputHash);
+        rc |= BindText(statement, 10, record.OutputHash);
+        rc |= BindText(statement, 11, record.DecisiveCode);
+        rc |= usage is null ? raw.sqlite3_bind_null(statement, 12) : raw.sqlite3_bind_int(statement, 12, usage.InputTokens);
+        rc |= usage is null ? raw.sqlite3_bind_null(statement, 13) : raw.sqlite3_bind_int(statement, 13, usage.OutputTokens);
+        rc |= usage is null ? raw.sqlite3_bind_null(statement, 14) : raw.sqlite3_bind_int(statement, 14, usage.CachedInputTokens);
+        rc |= usage is null ? raw.sqlite3_bind_null(statement, 15) : raw.sqlite3_bind_int(statement, 15, usage.ReasoningTokens);
+        rc |= BindText(statement, 16, row.CostUsd);
+        rc |= raw.sqlite3_bind_int64(statement, 17, record.Duration.Ticks);
+        rc |= BindText(statement, 18, record.ErrorType);
+        rc |= raw.sqlite3_bind_text(statement, 19, row.VerdictsJson);
+        rc |= raw.sqlite3_bind_text(statement, 20, row.DurationsJson);
+        rc |= raw.sqlite3_bind_text(statement, 21, row.ScoresJson);
+        rc |= BindText(statement, 22, record.ReviewId);
+        rc |= BindText(statement, 23, record.EncryptedInput);
+        rc |= BindText(statement, 24, record.EncryptedOutput);
+        return rc;
     }
 
-    /// <summary>
-    /// Creates the command that inserts one record with <paramref name="verdictCount"/> verdict rows:
-    /// two statements run by one execution (Microsoft.Data.Sqlite runs each statement of a command in
-    /// turn), the verdicts as one multi-row insert. Bind it with <see cref="Bind"/>.
-    /// </summary>
-    public static SqliteCommand CreateInsert(SqliteConnection connection, int verdictCount)
+    /// <summary>Binds verdict <paramref name="position"/> of the record with row id <paramref name="id"/> to a statement prepared from <see cref="InsertVerdictSql"/>.</summary>
+    /// <returns><c>SQLITE_OK</c> (zero), or the OR of the failed bindings' result codes (the connection holds the first error).</returns>
+    public static int BindVerdict(sqlite3_stmt statement, long id, int position, string verdict)
     {
-        var command = connection.CreateCommand();
-        var sql = new StringBuilder(InsertSql);
-        AddParameters(command);
-        if (verdictCount > 0)
-        {
-            sql.Append(" INSERT INTO audit_verdicts (record_id, position, stage, code) VALUES ");
-            for (var i = 0; i < verdictCount; i++)
-            {
-                sql.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"($id, {i}, $s{i}, $c{i})");
-                command.Parameters.Add(new SqliteParameter("$s" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text));
-                command.Parameters.Add(new SqliteParameter("$c" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text));
-            }
-
-            sql.Append(';');
-        }
-
-        command.CommandText = sql.ToString();
-        return command;
+        var colon = verdict.IndexOf(':', StringComparison.Ordinal);
+        var rc = raw.sqlite3_bind_int64(statement, 1, id);
+        rc |= raw.sqlite3_bind_int(statement, 2, position);
+        rc |= BindText(statement, 3, colon < 0 ? ReadOnlySpan<char>.Empty : verdict.AsSpan(0, colon));
+        rc |= BindText(statement, 4, colon < 0 ? verdict.AsSpan() : verdict.AsSpan(colon + 1));
+        return rc;
     }
 
-    /// <summary>Binds the row id, every column of <paramref name="record"/> and, for a command from <see cref="CreateInsert"/>, its verdicts.</summary>
-    public static void Bind(SqliteCommand command, long id, AuditRecord record)
-    {
-        var p = command.Parameters;
-        p[0].Value = id;
-        p[1].Value = record.AuditId;
-        p[2].Value = record.Timestamp.UtcTicks;
-        p[3].Value = (object?)record.SafetyIdentifier ?? DBNull.Value;
-        p[4].Value = (object?)record.SessionHash ?? DBNull.Value;
-        p[5].Value = (object?)record.TenantId ?? DBNull.Value;
-        p[6].Value = record.Model;
-        p[7].Value = (int)record.Outcome;
-        p[8].Value = record.InputHash;
-        p[9].Value = (object?)record.OutputHash ?? DBNull.Value;
-        p[10].Value = (object?)record.DecisiveCode ?? DBNull.Value;
-        p[11].Value = record.Usage is { } u1 ? u1.InputTokens : DBNull.Value;
-        p[12].Value = record.Usage is { } u2 ? u2.OutputTokens : DBNull.Value;
-        p[13].Value = record.Usage is { } u3 ? u3.CachedInputTokens : DBNull.Value;
-        p[14].Value = record.Usage is { } u4 ? u4.ReasoningTokens : DBNull.Value;
-        p[15].Value = record.CostUsd is { } cost ? cost.ToString(CultureInfo.InvariantCulture) : DBNull.Value;
-        p[16].Value = record.Duration.Ticks;
-        p[17].Value = (object?)record.ErrorType ?? DBNull.Value;
-        p[18].Value = VerdictsJson(record.VerdictCodes);
-        p[19].Value = DurationsJson(record.StageDurations);
-        p[20].Value = ScoresJson(record.ModerationScores);
-        for (var i = 0; i < record.VerdictCodes.Count && 22 + (2 * i) < p.Count; i++)
-        {
-            var (stage, code) = SplitVerdict(record.VerdictCodes[i]);
-            p[21 + (2 * i)].Value = stage;
-            p[22 + (2 * i)].Value = code;
-        }
-    }
+    /// <summary>Formats the list columns of <paramref name="record"/> as compact JSON (UTF-8).</summary>
+    public static (byte[] Verdicts, byte[] Durations, byte[] Scores) FormatLists(AuditRecord record) =>
+        (VerdictsJson(record.VerdictCodes), DurationsJson(record.StageDurations), ScoresJson(record.ModerationScores));
 
     public static AuditRecord Read(SqliteDataReader reader)
     {
@@ -119,19 +112,24 @@ internal static class SqliteAuditColumns
             VerdictCodes = ReadVerdicts(reader.GetString(17)),
             StageDurations = ReadDurations(reader.GetString(18)),
             ModerationScores = ReadScores(reader.GetString(19)),
+            ReviewId = StringOrNull(reader, 20),
+            EncryptedInput = StringOrNull(reader, 21),
+            EncryptedOutput = StringOrNull(reader, 22),
         };
-    }
-
-    /// <summary>Splits <c>Stage:code</c> at the first colon (codes themselves may hold colons, stage names do not).</summary>
-    public static (string Stage, string Code) SplitVerdict(string verdict)
-    {
-        var colon = verdict.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? (string.Empty, verdict) : (verdict[..colon], verdict[(colon + 1)..]);
     }
 
     private static string? StringOrNull(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static string VerdictsJson(IReadOnlyList<string> verdicts) => Json(writer =>
+    /// <summary>Binds text, or null; an empty text is bound as an empty text, not as null.</summary>
+    private static int BindText(sqlite3_stmt statement, int index, string? text) =>
+        text is null ? raw.sqlite3_bind_null(statement, index) : BindText(statement, index, text.AsSpan());
+
+    private static int BindText(sqlite3_stmt statement, int index, ReadOnlySpan<char> text) =>
+
+        // SQLitePCLRaw passes an empty span as a null pointer, which SQLite binds as NULL.
+        text.IsEmpty ? raw.sqlite3_bind_text(statement, index, string.Empty) : raw.sqlite3_bind_text16(statement, index, text);
+
+    private static byte[] VerdictsJson(IReadOnlyList<string> verdicts) => Json(writer =>
     {
         foreach (var verdict in verdicts)
         {
@@ -139,7 +137,7 @@ internal static class SqliteAuditColumns
         }
     });
 
-    private static string DurationsJson(IReadOnlyList<AuditStageDuration> durations) => Json(writer =>
+    private static byte[] DurationsJson(IReadOnlyList<AuditStageDuration> durations) => Json(writer =>
     {
         foreach (var d in durations)
         {
@@ -151,7 +149,7 @@ internal static class SqliteAuditColumns
         }
     });
 
-    private static string ScoresJson(IReadOnlyList<AuditModerationScore> scores) => Json(writer =>
+    private static byte[] ScoresJson(IReadOnlyList<AuditModerationScore> scores) => Json(writer =>
     {
         foreach (var s in scores)
         {
@@ -164,9 +162,9 @@ internal static class SqliteAuditColumns
         }
     });
 
-    private static string Json(Action<Utf8JsonWriter> writeItems)
+    private static byte[] Json(Action<Utf8JsonWriter> writeItems)
     {
-        // One buffer and writer per thread, reset for each list: the writer thread formats thousands of lists a second.
+        // One buffer and writer per thread, reset for each list: callers format thousands of lists a second.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
@@ -175,7 +173,7 @@ internal static class SqliteAuditColumns
         writeItems(writer);
         writer.WriteEndArray();
         writer.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static string[] ReadVerdicts(string json)

@@ -34,4 +34,10 @@ public sealed class SqliteAuditOptions
     /// cost in throughput.
     /// </summary>
     public bool SyncEveryCommit { get; set; }
+
+    /// <summary>Gets or sets the WAL pages after which a background checkpoint starts (tests make it small).</summary>
+    internal int WalCheckpointPages { get; set; } = SqliteAuditCheckpointer.CheckpointPages;
+
+    /// <summary>Gets or sets the WAL pages at which the writer checkpoints itself (tests make it small).</summary>
+    internal int MaxWalPages { get; set; } = SqliteAuditCheckpointer.MaxWalPages;
 }

@@ -15,6 +15,12 @@ public sealed class SqliteAuditQuery
     /// </summary>
     public string? SafetyIdentifier { get; set; }
 
+    /// <summary>
+    /// Gets or sets the id of the human review that holds the call's answer (<see cref="AuditRecord.ReviewId"/>)
+    /// to match, or <see langword="null"/> for any. Served by an index of the records that have one.
+    /// </summary>
+    public string? ReviewId { get; set; }
+
     /// <summary>Gets or sets the earliest call start to include (inclusive), or <see langword="null"/>.</summary>
     public DateTimeOffset? Since { get; set; }
 

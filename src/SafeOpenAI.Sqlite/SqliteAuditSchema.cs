@@ -48,6 +48,16 @@ internal static class SqliteAuditSchema
             PRIMARY KEY (code, record_id, position)
         ) WITHOUT ROWID;
         """,
+
+        // Version 2: the review that holds a call's answer, and the call's text when the application
+        // opted in (AuditOptions.CaptureContent), encrypted by AuditContentProtector. Rows of version 1
+        // read as null. The review index is partial: rows without a review cost it nothing.
+        """
+        ALTER TABLE audit_records ADD COLUMN review_id TEXT;
+        ALTER TABLE audit_records ADD COLUMN encrypted_input TEXT;
+        ALTER TABLE audit_records ADD COLUMN encrypted_output TEXT;
+        CREATE INDEX ix_audit_records_review ON audit_records (review_id) WHERE review_id IS NOT NULL;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library writes.</summary>
@@ -86,6 +96,18 @@ internal static class SqliteAuditSchema
 
         transaction.Commit();
     }
+
+    /// <summary>Reads the schema version of an audit database (without migrating it).</summary>
+    /// <exception cref="SqliteException">The file is not an audit database.</exception>
+    public static int ReadVersion(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        return Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The columns to select from a database of schema <paramref name="version"/>: a file not yet migrated by a newer writer still reads.</summary>
+    public static string SelectListFor(int version) => version >= 2 ? SqliteAuditColumns.SelectList : SqliteAuditColumns.SelectListV1;
 
     /// <summary>Opens a connection to the file named by <paramref name="connectionString"/>, without pooling (the file is released when the connection is disposed).</summary>
     /// <exception cref="ArgumentException">The connection string names no file or an in-memory database.</exception>

@@ -24,6 +24,11 @@ namespace SafeOpenAI.Sqlite;
 /// offending write fails, with the <see cref="SqliteException"/>.
 /// </para>
 /// <para>
+/// WAL checkpoints run on a second connection in the background; the writer finishes one (copying the
+/// last few commits and starting the WAL over) after its next commit, and checkpoints itself when the
+/// WAL reaches 256 MiB. Checkpoints change nothing in what a crash keeps.
+/// </para>
+/// <para>
 /// Dispose flushes: every queued record is committed before <see cref="DisposeAsync"/> returns;
 /// writes after that throw <see cref="ObjectDisposedException"/>. Registered with
 /// <c>UseSqliteAudit</c>, the container disposes the sink when the host stops. Thread-safe.
@@ -31,10 +36,10 @@ namespace SafeOpenAI.Sqlite;
 /// </remarks>
 public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 {
-    private readonly Channel<PendingRecord> _queue;
+    private readonly Channel<SqliteAuditRow> _queue;
     private readonly SqliteConnection _connection;
-    private readonly List<SqliteCommand?> _inserts = [];
-    private readonly SqliteCommand _nextId;
+    private readonly SqliteAuditStatements _statements;
+    private readonly SqliteAuditCheckpointer _checkpointer;
     private readonly SqliteAuditFullMode _whenFull;
     private readonly int _capacity;
     private readonly int _maxBatchSize;
@@ -71,8 +76,8 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         try
         {
             SqliteAuditSchema.Migrate(_connection, options.SyncEveryCommit);
-            _nextId = _connection.CreateCommand();
-            _nextId.CommandText = "SELECT COALESCE(MAX(id), 0) + 1 FROM audit_records;";
+            _statements = new SqliteAuditStatements(_connection);
+            _checkpointer = new SqliteAuditCheckpointer(options.ConnectionString, options.WalCheckpointPages, options.MaxWalPages);
         }
         catch
         {
@@ -80,7 +85,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
             throw;
         }
 
-        _queue = Channel.CreateBounded<PendingRecord>(new BoundedChannelOptions(options.QueueCapacity)
+        _queue = Channel.CreateBounded<SqliteAuditRow>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -101,7 +106,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var pending = new PendingRecord(record);
+        var pending = new SqliteAuditRow(record);
         if (!_queue.Writer.TryWrite(pending))
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -138,12 +143,8 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        foreach (var insert in _inserts)
-        {
-            insert?.Dispose();
-        }
-
-        _nextId.Dispose();
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        _statements.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -153,7 +154,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private async Task RunWriterAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<PendingRecord>(_maxBatchSize);
+        var batch = new List<SqliteAuditRow>(_maxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < _maxBatchSize && reader.TryRead(out var item))
@@ -171,7 +172,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task FillAsync(ChannelReader<PendingRecord> reader, List<PendingRecord> batch)
+    private async Task FillAsync(ChannelReader<SqliteAuditRow> reader, List<SqliteAuditRow> batch)
     {
         var start = Stopwatch.GetTimestamp();
         while (batch.Count < _maxBatchSize)
@@ -196,7 +197,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         }
     }
 
-    private void CommitBatch(List<PendingRecord> batch)
+    private void CommitBatch(List<SqliteAuditRow> batch)
     {
         try
         {
@@ -222,46 +223,28 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         {
             pending.Committed.TrySetResult();
         }
+
+        // After the callers are released: the writer finishes a background checkpoint (or, past the WAL's
+        // hard limit, makes one) before its next batch.
+        if (_checkpointer.AfterCommit(_statements.TakePagesWritten()))
+        {
+            if (_statements.CheckpointAndRestart())
+            {
+                _checkpointer.Restarted();
+            }
+            else
+            {
+                _checkpointer.RestartFailed();
+            }
+        }
     }
 
-    private void Commit(List<PendingRecord> batch)
+    private void Commit(List<SqliteAuditRow> batch)
     {
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        _nextId.Transaction = transaction;
-
-        // The write lock is held from BEGIN IMMEDIATE to the commit: no other writer can take these row ids.
-        var id = (long)_nextId.ExecuteScalar()!;
-        foreach (var pending in batch)
-        {
-            var record = pending.Record;
-            var insert = InsertFor(record.VerdictCodes.Count);
-            insert.Transaction = transaction;
-            SqliteAuditColumns.Bind(insert, id++, record);
-            insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
+        _statements.Commit(batch);
         Interlocked.Increment(ref _transactions);
-    }
-
-    /// <summary>The insert command for records with <paramref name="verdictCount"/> verdicts, created on first use (the writer thread only).</summary>
-    private SqliteCommand InsertFor(int verdictCount)
-    {
-        while (_inserts.Count <= verdictCount)
-        {
-            _inserts.Add(null);
-        }
-
-        return _inserts[verdictCount] ??= SqliteAuditColumns.CreateInsert(_connection, verdictCount);
     }
 
     /// <summary>Gets how many transactions the writer has committed (for tests and benchmarks of the batching).</summary>
     internal long CommittedTransactions => Interlocked.Read(ref _transactions);
-
-    private sealed class PendingRecord(AuditRecord record)
-    {
-        public AuditRecord Record { get; } = record;
-
-        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

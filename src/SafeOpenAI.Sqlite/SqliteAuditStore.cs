@@ -5,8 +5,9 @@ namespace SafeOpenAI.Sqlite;
 
 /// <summary>
 /// Reads the audit records a <see cref="SqliteAuditSink"/> stored: the incident-response view,
-/// by user, time range, verdict code and flagged calls, newest first. Each query opens its own
-/// connection (WAL mode lets it read while the sink writes). Thread-safe.
+/// by user, time range, verdict code, review id and flagged calls, newest first. Each query opens its own
+/// connection (WAL mode lets it read while the sink writes). Reads files of every schema version this
+/// library knows without migrating them (fields a version lacks read as null). Thread-safe.
 /// </summary>
 public sealed class SqliteAuditStore
 {
@@ -34,12 +35,20 @@ public sealed class SqliteAuditStore
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, SqliteAuditQuery.MaxLimit, nameof(query));
         using var connection = SqliteAuditSchema.Open(_connectionString);
+        var version = SqliteAuditSchema.ReadVersion(connection);
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT ").Append(SqliteAuditColumns.SelectList).Append(" FROM audit_records WHERE 1 = 1");
+        var sql = new StringBuilder("SELECT ").Append(SqliteAuditSchema.SelectListFor(version)).Append(" FROM audit_records WHERE 1 = 1");
         if (query.SafetyIdentifier is { } user)
         {
             sql.Append(" AND safety_identifier = $user");
             command.Parameters.AddWithValue("$user", user);
+        }
+
+        if (query.ReviewId is { } review)
+        {
+            // A file of schema version 1 has no review ids: nothing matches.
+            sql.Append(version >= 2 ? " AND review_id = $review" : " AND 0");
+            command.Parameters.AddWithValue("$review", review);
         }
 
         if (query.Since is { } since)
@@ -91,8 +100,9 @@ public sealed class SqliteAuditStore
     {
         ArgumentException.ThrowIfNullOrEmpty(auditId);
         using var connection = SqliteAuditSchema.Open(_connectionString);
+        var version = SqliteAuditSchema.ReadVersion(connection);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT " + SqliteAuditColumns.SelectList + " FROM audit_records WHERE audit_id = $id;";
+        command.CommandText = "SELECT " + SqliteAuditSchema.SelectListFor(version) + " FROM audit_records WHERE audit_id = $id;";
         command.Parameters.AddWithValue("$id", auditId);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteAuditColumns.Read(reader) : null;

@@ -31,6 +31,9 @@ internal static class Records
             new AuditModerationScore(SafetyPhase.InputModeration, "harassment", 0.0123, false),
             new AuditModerationScore(SafetyPhase.OutputModeration, "violence", 0.9731234567, true),
         ],
+        ReviewId = "review-7",
+        EncryptedInput = "v1.0badc0de.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+        EncryptedOutput = "v1.0badc0de.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB==",
         ErrorType = "System.IO.IOException",
     };
 

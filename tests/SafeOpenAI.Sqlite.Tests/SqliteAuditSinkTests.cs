@@ -40,6 +40,33 @@ public class SqliteAuditSinkTests
     }
 
     [Test]
+    public async Task Empty_texts_stay_empty_and_a_verdict_without_a_stage_keeps_its_code()
+    {
+        using var db = new TempDatabase();
+        var record = new AuditRecord
+        {
+            AuditId = "empty-1",
+            Timestamp = Records.T0,
+            TenantId = string.Empty,
+            Model = string.Empty,
+            Outcome = AuditOutcome.Completed,
+            InputHash = string.Empty,
+            VerdictCodes = ["bare.code", "Stage:"],
+            EncryptedInput = string.Empty,
+        };
+        await using (var sink = new SqliteAuditSink(db.Options()))
+        {
+            await sink.WriteAsync(record, CancellationToken.None);
+        }
+
+        var read = (await db.Store().GetAsync("empty-1", CancellationToken.None))!;
+
+        Assert.That(JsonSerializer.Serialize(read), Is.EqualTo(JsonSerializer.Serialize(record)));
+        Assert.That(db.Text("SELECT group_concat(quote(stage) || '/' || quote(code), ' ') FROM (SELECT * FROM audit_verdicts ORDER BY position)"), Is.EqualTo("''/'bare.code' 'Stage'/''"));
+        Assert.That(db.Scalar("SELECT COUNT(*) FROM audit_records WHERE tenant_id = '' AND model = '' AND encrypted_input = ''"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Ten_thousand_concurrent_writes_are_all_stored_in_batches()
     {
         using var db = new TempDatabase();
@@ -153,8 +180,8 @@ public class SqliteAuditSinkTests
             await sink.WriteAsync(Records.Minimal("r-" + session), CancellationToken.None);
         }
 
-        Assert.That(db.Scalar("SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(1));
-        Assert.That(db.Scalar("SELECT MAX(version) FROM schema_migrations"), Is.EqualTo(1));
+        Assert.That(db.Scalar("SELECT COUNT(*) FROM schema_migrations"), Is.EqualTo(2));
+        Assert.That(db.Scalar("SELECT MAX(version) FROM schema_migrations"), Is.EqualTo(2));
         Assert.That(await db.Store().CountAsync(CancellationToken.None), Is.EqualTo(3));
         Assert.That(db.Text("PRAGMA journal_mode"), Is.EqualTo("wal"));
     }
@@ -197,6 +224,25 @@ public class SqliteAuditSinkTests
 
         Assert.That(await db.Store().CountAsync(CancellationToken.None), Is.EqualTo(500));
         Assert.That(sink.CommittedTransactions, Is.GreaterThanOrEqualTo(10), "at most 50 records per transaction");
+    }
+
+    [Test]
+    public async Task Checkpoints_copy_the_WAL_into_the_database_while_the_sink_runs_and_keep_the_WAL_small()
+    {
+        using var db = new TempDatabase();
+        await using var sink = new SqliteAuditSink(db.Options(o => (o.WalCheckpointPages, o.MaxWalPages) = (64, 256)));
+
+        // About 30 MB of pages: without checkpoints the database file would stay at its first pages and the WAL would hold them all.
+        for (var round = 0; round < 20; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => sink.WriteAsync(Records.Full("cp-" + round + "-" + i), CancellationToken.None).AsTask()));
+        }
+
+        var database = new FileInfo(db.Path).Length;
+        var wal = new FileInfo(db.Path + "-wal").Length;
+        Assert.That(database, Is.GreaterThan(8L << 20), "committed pages were copied into the database file");
+        Assert.That(wal, Is.LessThan(database / 2), "the WAL started over instead of holding every page");
+        Assert.That(await db.Store().CountAsync(CancellationToken.None), Is.EqualTo(20_000));
     }
 
     private static SqliteConnection LockDatabase(TempDatabase db)

@@ -17,7 +17,7 @@ public class SqliteAuditStoreTests
             Records.Minimal("1", Records.T0.AddMinutes(1), Alice),
             Records.Minimal("2", Records.T0.AddMinutes(2), Alice, AuditOutcome.Blocked, "Moderation:moderation.flagged:violence"),
             Records.Minimal("3", Records.T0.AddMinutes(3), Bob, AuditOutcome.Blocked, "InjectionGuard:injection.detected"),
-            Records.Minimal("4", Records.T0.AddMinutes(4), Bob, AuditOutcome.PendingReview, "Model:model.completed", "Moderation:moderation.flagged:self-harm"),
+            WithReview(Records.Minimal("4", Records.T0.AddMinutes(4), Bob, AuditOutcome.PendingReview, "Model:model.completed", "Moderation:moderation.flagged:self-harm"), "rev-4"),
             Records.Minimal("5", Records.T0.AddMinutes(5), null, AuditOutcome.Failed),
             Records.Minimal("6", Records.T0.AddMinutes(6), Alice, AuditOutcome.Completed, "Model:model.completed", "Moderation:moderation.allowed"),
         ];
@@ -59,6 +59,13 @@ public class SqliteAuditStoreTests
         Assert.That(await Ids(new SqliteAuditQuery { SafetyIdentifier = Bob, FlaggedOnly = true, Since = Records.T0, Limit = 1 }), Is.EqualTo(new[] { "4" }));
 
     [Test]
+    public async Task By_review_id()
+    {
+        Assert.That(await Ids(new SqliteAuditQuery { ReviewId = "rev-4" }), Is.EqualTo(new[] { "4" }));
+        Assert.That(await Ids(new SqliteAuditQuery { ReviewId = "rev-9" }), Is.Empty);
+    }
+
+    [Test]
     public async Task A_code_no_record_has_finds_nothing() =>
         Assert.That(await Ids(new SqliteAuditQuery { VerdictCode = "moderation" }), Is.Empty);
 
@@ -66,6 +73,18 @@ public class SqliteAuditStoreTests
     [TestCase(SqliteAuditQuery.MaxLimit + 1)]
     public void An_out_of_range_limit_is_refused(int limit) =>
         Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _db.Store().QueryAsync(new SqliteAuditQuery { Limit = limit }, CancellationToken.None));
+
+    private static AuditRecord WithReview(AuditRecord record, string reviewId) => new()
+    {
+        AuditId = record.AuditId,
+        Timestamp = record.Timestamp,
+        SafetyIdentifier = record.SafetyIdentifier,
+        Model = record.Model,
+        Outcome = record.Outcome,
+        InputHash = record.InputHash,
+        VerdictCodes = record.VerdictCodes,
+        ReviewId = reviewId,
+    };
 
     private async Task<string[]> Ids(SqliteAuditQuery query) =>
         (await _db.Store().QueryAsync(query, CancellationToken.None)).Select(r => r.AuditId).ToArray();

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -82,6 +83,9 @@ public static class SafeOpenAIServiceCollectionExtensions
             new SafeOpenAIOptionsValidator(sectionPath, sp.GetRequiredService<IServiceProviderIsService>()));
 
         services.TryAddSingleton(TimeProvider.System);
+        // SafeOpenAI's meter comes from the container's IMeterFactory (SafeOpenAITelemetry.SourceName).
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new PipelineTelemetry(sp.GetRequiredService<IMeterFactory>(), Options(sp).Telemetry));
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.TryAddSingleton<ITokenCounter>(TiktokenTokenCounter.Shared);
         services.TryAddSingleton<ISafetyIdentityAccessor, AmbientSafetyIdentityAccessor>();
@@ -123,7 +127,8 @@ public static class SafeOpenAIServiceCollectionExtensions
                     options.Anomaly.Enabled ? sp.GetRequiredService<AnomalyMonitor>() : null),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"),
+                sp.GetRequiredService<PipelineTelemetry>());
         });
         services.TryAddSingleton<IBudgetUsageReader>(sp =>
             sp.GetRequiredService<SafetyPipeline>().BudgetTracker as IBudgetUsageReader

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 
 namespace SafeOpenAI;
@@ -10,15 +11,20 @@ internal sealed class PipelineCall
     private readonly long _startTimestamp;
     private SafetyVerdict[]? _snapshot;
     private List<AuditStageDuration>? _durations;
+    private List<Activity>? _openStages;
 
-    public PipelineCall(SafetyRequest request, TimeProvider timeProvider)
+    public PipelineCall(SafetyRequest request, TimeProvider timeProvider, PipelineTelemetry? telemetry = null)
     {
         Request = request;
         _timeProvider = timeProvider;
         _startTimestamp = timeProvider.GetTimestamp();
         StartedAt = timeProvider.GetUtcNow();
         OriginalUserText = JoinUserText(request);
+        Span = telemetry is null ? null : PipelineTelemetry.StartCall(request);
     }
+
+    /// <summary>Gets the call's span, or <see langword="null"/> when no listener samples SafeOpenAI's activity source.</summary>
+    public Activity? Span { get; }
 
     public SafetyRequest Request { get; set; }
 
@@ -48,15 +54,94 @@ internal sealed class PipelineCall
     /// <summary>Gets how long each stage took so far, in the order they ended.</summary>
     public IReadOnlyList<AuditStageDuration> StageDurations => _durations is null ? [] : _durations.ToArray();
 
-    /// <summary>Gets a timestamp to pass to <see cref="Timed"/> when the stage ends.</summary>
-    public long Mark() => _timeProvider.GetTimestamp();
+    /// <summary>
+    /// Starts timing <paramref name="stage"/> and, when the call is traced, starts its child span
+    /// (current until <see cref="Timed"/>, so the spans of the stage's own HTTP calls nest under it).
+    /// Pass the mark to <see cref="Timed"/> when the stage ends; a stage that throws never reaches
+    /// it, and its span is ended with the error when the call ends (<see cref="AbandonOpenStages"/>).
+    /// </summary>
+    public StageMark Mark(string stage, SafetyPhase phase)
+    {
+        if (Span is null)
+        {
+            return new StageMark(stage, phase, _timeProvider.GetTimestamp(), _verdicts.Count, null, null);
+        }
 
-    /// <summary>Records that <paramref name="stage"/> ran from <paramref name="startTimestamp"/> until now.</summary>
-    public void Timed(string stage, SafetyPhase phase, long startTimestamp) =>
-        (_durations ??= []).Add(new AuditStageDuration(stage, phase, _timeProvider.GetElapsedTime(startTimestamp)));
+        var previous = Activity.Current;
+        var span = PipelineTelemetry.StartStage(Span, stage, phase);
+        if (span is not null)
+        {
+            lock (_verdicts)
+            {
+                (_openStages ??= []).Add(span);
+            }
+        }
+
+        return new StageMark(stage, phase, _timeProvider.GetTimestamp(), _verdicts.Count, span, previous);
+    }
+
+    /// <summary>
+    /// Records that the stage of <paramref name="mark"/> ran until now and ends its span, tagged with
+    /// <paramref name="verdict"/> or else with the most severe verdict the stage added in its phase
+    /// since the mark. A default mark (a stage that did not run) is ignored.
+    /// </summary>
+    public void Timed(in StageMark mark, SafetyVerdict? verdict = null)
+    {
+        if (mark.Stage is null)
+        {
+            return;
+        }
+
+        (_durations ??= []).Add(new AuditStageDuration(mark.Stage, mark.Phase, _timeProvider.GetElapsedTime(mark.Start)));
+        if (mark.Span is { } span)
+        {
+            lock (_verdicts)
+            {
+                _openStages?.Remove(span);
+            }
+
+            PipelineTelemetry.EndStage(span, verdict ?? MostSevereSince(mark), mark.Previous);
+        }
+    }
+
+    /// <summary>Ends the spans of stages that never reached <see cref="Timed"/>, with <paramref name="errorType"/> when the call failed.</summary>
+    public void AbandonOpenStages(string? errorType)
+    {
+        Activity[] open;
+        lock (_verdicts)
+        {
+            if (_openStages is not { Count: > 0 })
+            {
+                return;
+            }
+
+            open = _openStages.ToArray();
+            _openStages.Clear();
+        }
+
+        for (var i = open.Length - 1; i >= 0; i--)
+        {
+            PipelineTelemetry.AbandonStage(open[i], errorType);
+        }
+    }
 
     /// <summary>Gets the trail so far. Stages add verdicts one after another (a concurrent moderation result is added after it is awaited), so no lock is needed.</summary>
     public IReadOnlyList<SafetyVerdict> Verdicts => _snapshot ??= _verdicts.ToArray();
+
+    private SafetyVerdict? MostSevereSince(in StageMark mark)
+    {
+        SafetyVerdict? chosen = null;
+        for (var i = mark.FirstVerdict; i < _verdicts.Count; i++)
+        {
+            var candidate = _verdicts[i];
+            if (candidate.Phase == mark.Phase && (chosen is null || candidate.Action > chosen.Action))
+            {
+                chosen = candidate;
+            }
+        }
+
+        return chosen;
+    }
 
     public void Add(SafetyVerdict verdict, SafetyPhase phase)
     {
@@ -132,6 +217,13 @@ internal sealed class PipelineCall
 
 /// <summary>One request sent (or about to be sent) to the model, with its reservation and answer.</summary>
 internal readonly record struct ModelAttempt(SafetyRequest Request, BudgetReservation? Reservation, SafetyResponse? Response);
+
+/// <summary>
+/// The start of one stage run (<see cref="PipelineCall.Mark"/>): its name and phase, the timestamp,
+/// how many verdicts the call had, and its span with the span that was current before it.
+/// The default value stands for a stage that did not run.
+/// </summary>
+internal readonly record struct StageMark(string Stage, SafetyPhase Phase, long Start, int FirstVerdict, Activity? Span, Activity? Previous);
 
 /// <summary>How the stages of one call ended, before settlement and audit.</summary>
 internal readonly record struct StageOutcome(SafeChatStatus Status, SafetyResponse? Response, SafetyVerdict? DecisiveVerdict);

@@ -80,7 +80,7 @@ public sealed partial class SafetyPipeline
 
         // One entry for the whole stream: the model's chunks and the window checks between them
         // overlap, so they are timed together (whole-answer validators have their own entries).
-        var start = call.Mark();
+        var start = call.Mark(ModelStage, SafetyPhase.Model);
         try
         {
             return _streamingMode == StreamingMode.CutOff
@@ -89,7 +89,7 @@ public sealed partial class SafetyPipeline
         }
         finally
         {
-            call.Timed(ModelStage, SafetyPhase.Model, start);
+            call.Timed(start);
         }
     }
 
@@ -204,10 +204,10 @@ public sealed partial class SafetyPipeline
         {
             cancellationToken.ThrowIfCancellationRequested();
             var whole = rewritten ? modelAnswer.WithParts([MessagePart.FromText(answerText)]) : modelAnswer;
-            var validatorStart = call.Mark();
+            var validatorStart = call.Mark(validator.Name, SafetyPhase.Output);
             var result = await validator.ValidateAsync(call.Request, whole, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
-            call.Timed(validator.Name, SafetyPhase.Output, validatorStart);
+            call.Timed(validatorStart, result.Verdict);
             call.Add(result.Verdict, SafetyPhase.Output);
             if (result.Verdict.Action == SafetyAction.Block)
             {

@@ -48,6 +48,7 @@ public sealed partial class SafetyPipeline
     private readonly ModelParameterHardening _hardening;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly PipelineTelemetry _telemetry;
     private readonly int _maxReasks;
     private readonly StreamingMode _streamingMode;
     private readonly int _windowCharacters;
@@ -65,7 +66,8 @@ public sealed partial class SafetyPipeline
         PipelineOversight oversight,
         SafeOpenAIOptions options,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        PipelineTelemetry? telemetry = null)
     {
         _inputGuards = inputGuards;
         _moderation = options.Moderation.Enabled ? moderation : null;
@@ -82,6 +84,7 @@ public sealed partial class SafetyPipeline
         _hardening = new ModelParameterHardening(options.Hardening);
         _timeProvider = timeProvider;
         _logger = logger;
+        _telemetry = telemetry ?? new PipelineTelemetry(null, options.Telemetry);
         _maxReasks = options.MaxReasks;
         _streamingMode = options.Streaming.Mode;
         _windowCharacters = options.Streaming.WindowCharacters;
@@ -120,7 +123,7 @@ public sealed partial class SafetyPipeline
             request = request.With(request.SafetyIdentifier, request.Parameters, Guid.NewGuid().ToString("N"));
         }
 
-        var call = new PipelineCall(request, _timeProvider);
+        var call = new PipelineCall(request, _timeProvider, _telemetry);
         StageOutcome? outcome = null;
         Exception? failure = null;
         try
@@ -133,7 +136,7 @@ public sealed partial class SafetyPipeline
         }
 
         Exception? settleFailure = null;
-        var settleStart = call.Mark();
+        var settleStart = _budgetTracker is null ? default : call.Mark(BudgetStage, SafetyPhase.Settle);
         try
         {
             await SettleAsync(call).ConfigureAwait(false);
@@ -143,20 +146,32 @@ public sealed partial class SafetyPipeline
             settleFailure = ex;
         }
 
-        if (_budgetTracker is not null)
-        {
-            call.Timed(BudgetStage, SafetyPhase.Settle, settleStart);
-        }
+        call.Timed(settleStart);
 
         var result = outcome is { } done
             ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd)
             : null;
-        var record = await WriteAuditAsync(call, result, failure ?? settleFailure).ConfigureAwait(false);
-        if (_anomalyMonitor is not null)
+        AuditRecord? record = null;
+        Exception? auditFailure = null;
+        try
         {
-            // After the record is durable: a user who just tripped an abuse rule is suspended
-            // before this call returns, so their next call is already blocked.
-            await _anomalyMonitor.ObserveAsync(record, CancellationToken.None).ConfigureAwait(false);
+            record = await WriteAuditAsync(call, result, failure ?? settleFailure).ConfigureAwait(false);
+            if (_anomalyMonitor is not null)
+            {
+                // After the record is durable: a user who just tripped an abuse rule is suspended
+                // before this call returns, so their next call is already blocked.
+                await _anomalyMonitor.ObserveAsync(record, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            auditFailure = ex;
+            throw;
+        }
+        finally
+        {
+            // Spans end and metrics are recorded whatever happened, from the record the audit sink got.
+            _telemetry.EndCall(call, record, result, failure ?? settleFailure ?? auditFailure, _budgetTracker is not null && settleFailure is null);
         }
 
         if (failure is not null)
@@ -266,12 +281,9 @@ public sealed partial class SafetyPipeline
             return call.Blocked(suspended);
         }
 
-        var budgetStart = call.Mark();
+        var budgetStart = _budgetTracker is null ? default : call.Mark(BudgetStage, SafetyPhase.Budget);
         var budgetBlock = await ReserveBudgetAsync(call, cancellationToken).ConfigureAwait(false);
-        if (_budgetTracker is not null)
-        {
-            call.Timed(BudgetStage, SafetyPhase.Budget, budgetStart);
-        }
+        call.Timed(budgetStart);
 
         if (budgetBlock is not null)
         {
@@ -281,10 +293,10 @@ public sealed partial class SafetyPipeline
         foreach (var guard in _inputGuards)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var guardStart = call.Mark();
+            var guardStart = call.Mark(guard.Name, SafetyPhase.Input);
             var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
-            call.Timed(guard.Name, SafetyPhase.Input, guardStart);
+            call.Timed(guardStart, result.Verdict);
             call.Add(result.Verdict, SafetyPhase.Input);
             if (result.Verdict.Action == SafetyAction.Block)
             {
@@ -339,10 +351,10 @@ public sealed partial class SafetyPipeline
                 continue;
             }
 
-            var validatorStart = call.Mark();
+            var validatorStart = call.Mark(validator.Name, SafetyPhase.Output);
             var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
-            call.Timed(validator.Name, SafetyPhase.Output, validatorStart);
+            call.Timed(validatorStart, result.ReaskFeedback is null ? result.Verdict : new SafetyVerdict(validator.Name, SafetyAction.Allow, ReaskCode));
             if (result.ReaskFeedback is not null)
             {
                 return new OutputCheck(null, response, result);
@@ -423,11 +435,11 @@ public sealed partial class SafetyPipeline
             return null;
         }
 
-        var start = call.Mark();
+        var start = call.Mark(UserAccessCodes.StageName, SafetyPhase.Access);
         var suspension = await _accessPolicy.GetSuspensionAsync(SubjectOf(call.Request).User, cancellationToken).ConfigureAwait(false);
-        call.Timed(UserAccessCodes.StageName, SafetyPhase.Access, start);
         if (suspension is null)
         {
+            call.Timed(start);
             return null;
         }
 
@@ -441,6 +453,7 @@ public sealed partial class SafetyPipeline
                 ["until"] = suspension.Until.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             });
         call.Add(verdict, SafetyPhase.Access);
+        call.Timed(start, verdict);
         return verdict;
     }
 
@@ -513,10 +526,10 @@ public sealed partial class SafetyPipeline
     private async Task<SafetyVerdict> ModerateAsync(ModerationDirection direction, IReadOnlyList<MessagePart> parts, PipelineCall call, CancellationToken cancellationToken)
     {
         var phase = direction == ModerationDirection.Input ? SafetyPhase.InputModeration : SafetyPhase.OutputModeration;
-        var start = call.Mark();
-        var verdict = await _moderation!.ModerateAsync(direction, parts, call.Request, cancellationToken).ConfigureAwait(false)
+        var start = call.Mark(_moderation!.Name, phase);
+        var verdict = await _moderation.ModerateAsync(direction, parts, call.Request, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Moderation check '{_moderation.Name}' returned no verdict.");
-        call.Timed(_moderation.Name, phase, start);
+        call.Timed(start, verdict);
         call.Add(verdict, phase);
         if (verdict.Code == "moderation.failed_open")
         {
@@ -528,10 +541,10 @@ public sealed partial class SafetyPipeline
 
     private static async Task<SafetyResponse> CallModelAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
-        var start = call.Mark();
+        var start = call.Mark(ModelStage, SafetyPhase.Model);
         var response = await InvokeModelAsync(call.Request, invokeModel, cancellationToken).ConfigureAwait(false);
-        call.Timed(ModelStage, SafetyPhase.Model, start);
         RecordModelResponse(call, response);
+        call.Timed(start);
         return response;
     }
 
@@ -551,7 +564,7 @@ public sealed partial class SafetyPipeline
         // The model task only returns its answer; the call's state (verdicts, response) is touched
         // by this method alone, after each await, so moderation and the model never race on it.
         using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var modelStart = call.Mark();
+        var modelStart = call.Mark(ModelStage, SafetyPhase.Model);
         var modelTask = InvokeModelAsync(call.Request, invokeModel, modelCancellation.Token);
         SafetyVerdict verdict;
         try
@@ -572,8 +585,8 @@ public sealed partial class SafetyPipeline
         }
 
         var response = await modelTask.ConfigureAwait(false);
-        call.Timed(ModelStage, SafetyPhase.Model, modelStart);
         RecordModelResponse(call, response);
+        call.Timed(modelStart);
         return (null, response);
     }
 

@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+
+namespace SafeOpenAI.Sqlite.Tests;
+
+/// <summary>A file written by the version 1 schema (as the first release created it) is read as is and migrated to version 2 by the sink.</summary>
+public class SqliteAuditMigrationTests
+{
+    /// <summary>The schema version 1 statements, verbatim, and one record with its verdict as the first release wrote them.</summary>
+    private const string Version1File =
+        """
+        CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);
+        CREATE TABLE audit_records (
+            id                  INTEGER PRIMARY KEY,
+            audit_id            TEXT    NOT NULL UNIQUE,
+            timestamp_ticks     INTEGER NOT NULL,
+            safety_identifier   TEXT,
+            session_hash        TEXT,
+            tenant_id           TEXT,
+            model               TEXT    NOT NULL,
+            outcome             INTEGER NOT NULL,
+            input_hash          TEXT    NOT NULL,
+            output_hash         TEXT,
+            decisive_code       TEXT,
+            input_tokens        INTEGER,
+            output_tokens       INTEGER,
+            cached_input_tokens INTEGER,
+            reasoning_tokens    INTEGER,
+            cost_usd            TEXT,
+            duration_ticks      INTEGER NOT NULL,
+            error_type          TEXT,
+            verdict_codes       TEXT    NOT NULL,
+            stage_durations     TEXT    NOT NULL,
+            moderation_scores   TEXT    NOT NULL
+        );
+        CREATE INDEX ix_audit_records_timestamp ON audit_records (timestamp_ticks);
+        CREATE INDEX ix_audit_records_user ON audit_records (safety_identifier, timestamp_ticks);
+        CREATE INDEX ix_audit_records_outcome ON audit_records (outcome, timestamp_ticks);
+        CREATE TABLE audit_verdicts (
+            code      TEXT    NOT NULL,
+            record_id INTEGER NOT NULL REFERENCES audit_records (id),
+            position  INTEGER NOT NULL,
+            stage     TEXT    NOT NULL,
+            PRIMARY KEY (code, record_id, position)
+        ) WITHOUT ROWID;
+        INSERT INTO schema_migrations VALUES (1, '2026-03-01T00:00:00.0000000+00:00');
+        INSERT INTO audit_records VALUES (1, 'old-1', 638764848000000000, NULL, NULL, NULL, 'gpt-4o-mini', 1, 'ffff', NULL,
+            'injection.detected', NULL, NULL, NULL, NULL, NULL, 2500000, NULL, '["PromptInjection:injection.detected"]', '[]', '[]');
+        INSERT INTO audit_verdicts VALUES ('injection.detected', 1, 0, 'PromptInjection');
+        """;
+
+    [Test]
+    public async Task A_version_1_file_reads_before_migration_and_is_migrated_to_version_2_by_the_sink()
+    {
+        using var db = new TempDatabase();
+        using (var connection = new SqliteConnection(db.ConnectionString + ";Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL; " + Version1File;
+            command.ExecuteNonQuery();
+        }
+
+        var before = await db.Store().GetAsync("old-1", CancellationToken.None);
+        Assert.That(before, Is.Not.Null);
+        Assert.That((before!.Outcome, before.DecisiveCode, before.ReviewId, before.EncryptedInput), Is.EqualTo((AuditOutcome.Blocked, "injection.detected", (string?)null, (string?)null)));
+        Assert.That(await db.Store().QueryAsync(new SqliteAuditQuery { ReviewId = "rev-1" }, CancellationToken.None), Is.Empty);
+
+        await using (var sink = new SqliteAuditSink(db.Options()))
+        {
+            await sink.WriteAsync(Records.Full("new-1"), CancellationToken.None);
+        }
+
+        Assert.That(db.Text("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY version)"), Is.EqualTo("1,2"));
+        var old = (await db.Store().GetAsync("old-1", CancellationToken.None))!;
+        Assert.That((old.Timestamp, old.Duration, old.VerdictCodes, old.ReviewId, old.EncryptedOutput), Is.EqualTo((before.Timestamp, before.Duration, before.VerdictCodes, (string?)null, (string?)null)));
+        var added = (await db.Store().GetAsync("new-1", CancellationToken.None))!;
+        Assert.That((added.ReviewId, added.EncryptedInput, added.EncryptedOutput), Is.EqualTo((Records.Full().ReviewId, Records.Full().EncryptedInput, Records.Full().EncryptedOutput)));
+        Assert.That((await db.Store().QueryAsync(new SqliteAuditQuery { ReviewId = "review-7" }, CancellationToken.None)).Select(r => r.AuditId), Is.EqualTo(new[] { "new-1" }));
+        Assert.That((await db.Store().QueryAsync(new SqliteAuditQuery { VerdictCode = "injection.detected" }, CancellationToken.None)).Select(r => r.AuditId), Is.EqualTo(new[] { "old-1" }));
+    }
+}
