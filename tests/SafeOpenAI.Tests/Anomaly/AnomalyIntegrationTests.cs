@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SafeOpenAI.Tests.Alerts;
 using SafeOpenAI.Tests.Integration;
 
@@ -21,11 +19,7 @@ public sealed class AnomalyIntegrationTests
                 options.Anomaly.ModerationFlagThreshold = 2;
                 options.Anomaly.SuspensionCooldown = TimeSpan.FromMinutes(15);
             },
-            builder =>
-            {
-                builder.AddSafetyAlertSink<RecordingAlertSink>();
-                builder.Services.Replace(ServiceDescriptor.Singleton<IUserAccessPolicy, DictionaryAccessPolicy>());
-            });
+            builder => builder.AddSafetyAlertSink<RecordingAlertSink>());
         var alerts = host.Services.GetServices<ISafetyAlertSink>().OfType<RecordingAlertSink>().Single();
         var userKey = IntegrationHost.SafetyIdentifierOf("abuser");
 
@@ -51,25 +45,10 @@ public sealed class AnomalyIntegrationTests
         Assert.That(alert.Subject, Is.EqualTo(userKey));
         Assert.That(alert.Observed, Is.EqualTo(2));
         Assert.That(alert.SuspendedUntil, Is.EqualTo(alert.RaisedAt + TimeSpan.FromMinutes(15)));
-        var suspension = await host.Services.GetRequiredService<IUserAccessPolicy>().GetSuspensionAsync(userKey, CancellationToken.None);
+        var policy = host.Services.GetRequiredService<IUserAccessPolicy>();
+        Assert.That(policy, Is.TypeOf<InMemoryUserAccessPolicy>(), "the default policy");
+        var suspension = await policy.GetSuspensionAsync(userKey, CancellationToken.None);
         Assert.That(suspension!.Until, Is.EqualTo(alert.SuspendedUntil));
         Assert.That(host.Audit.Records.Last(r => r.SafetyIdentifier == userKey).DecisiveCode, Is.EqualTo(UserAccessCodes.Suspended));
-    }
-
-    /// <summary>A minimal in-process access policy for the test.</summary>
-    private sealed class DictionaryAccessPolicy(TimeProvider timeProvider) : IUserAccessPolicy
-    {
-        private readonly ConcurrentDictionary<string, UserSuspension> _suspensions = new();
-
-        public ValueTask<UserSuspension?> GetSuspensionAsync(string userKey, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(_suspensions.TryGetValue(userKey, out var s) && s.Until > timeProvider.GetUtcNow() ? s : null);
-
-        public ValueTask<UserSuspension> SuspendAsync(UserSuspension suspension, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(_suspensions.AddOrUpdate(suspension.UserKey, suspension, (_, old) => old.Until >= suspension.Until ? old : suspension));
-
-        public ValueTask<bool> LiftAsync(string userKey, CancellationToken cancellationToken) => ValueTask.FromResult(_suspensions.TryRemove(userKey, out _));
-
-        public ValueTask<IReadOnlyList<UserSuspension>> ListSuspensionsAsync(CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<UserSuspension>>([.. _suspensions.Values.OrderBy(s => s.Until)]);
     }
 }
