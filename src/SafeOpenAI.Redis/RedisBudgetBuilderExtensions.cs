@@ -15,7 +15,10 @@ public static class RedisBudgetBuilderExtensions
     /// with options set in code. The limits come from <c>SafeOpenAI:Budget</c>
     /// (<see cref="SafeOpenAIOptions.Budget"/>), alerts go to the registered <see cref="IBudgetAlertSink"/>s.
     /// When <see cref="RedisBudgetOptions.Configuration"/> is not set, the <see cref="IConnectionMultiplexer"/>
-    /// registered in dependency injection is used (and not disposed by the tracker).
+    /// registered in dependency injection is used (and not disposed by the tracker). A connection
+    /// opened from <see cref="RedisBudgetOptions.Configuration"/> is shared with
+    /// <c>UseRedisAccessPolicy</c> (one connection per configuration string) and closed when the
+    /// service provider is disposed.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options.</param>
@@ -53,6 +56,7 @@ public static class RedisBudgetBuilderExtensions
         services.AddOptions<RedisBudgetOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBudgetOptions>, RedisBudgetOptionsValidator>(sp =>
             new RedisBudgetOptionsValidator(sectionPath, sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IConnectionMultiplexer)))));
+        services.TryAddSingleton<RedisConnectionCache>();
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisBudgetOptions>>().Value;
@@ -62,7 +66,7 @@ public static class RedisBudgetBuilderExtensions
             var time = sp.GetService<TimeProvider>();
             return string.IsNullOrWhiteSpace(options.Configuration)
                 ? new RedisBudgetTracker(sp.GetRequiredService<IConnectionMultiplexer>(), options, budget, alerts, loggers, time)
-                : new RedisBudgetTracker(options, budget, alerts, loggers, time);
+                : new RedisBudgetTracker(sp.GetRequiredService<RedisConnectionCache>().Get(options.Configuration, options.OperationTimeout), options, budget, alerts, loggers, time);
         });
         // Replaces any reader registered before, so that usage is read where the budgets are kept.
         services.Replace(ServiceDescriptor.Singleton<IBudgetUsageReader>(sp => sp.GetRequiredService<RedisBudgetTracker>()));

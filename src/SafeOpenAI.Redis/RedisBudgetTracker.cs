@@ -193,6 +193,9 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     /// <summary>Gets the stage name used in verdicts: <c>RedisBudget</c>.</summary>
     public string Name => StageName;
 
+    /// <summary>Gets the connection the tracker uses.</summary>
+    internal IConnectionMultiplexer Connection => _connection;
+
     /// <summary>Gets the number of settlements and releases waiting to be replayed to Redis.</summary>
     internal int PendingCompletions => Volatile.Read(ref _pendingCount);
 
@@ -439,21 +442,8 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     /// <summary>Closes the connection when the tracker created it; prefer <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static ConfigurationOptions CreateConfiguration(RedisBudgetOptions options)
-    {
-        var configuration = ConfigurationOptions.Parse(options.Configuration!);
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
-        configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
-        configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 5_000);
-        configuration.ClientName ??= "SafeOpenAI.Redis";
-        // The .NET thread pool, not StackExchange.Redis's dedicated socket threads, completes the
-        // replies: the dedicated threads spin while they wait for work, which on a small machine
-        // takes the CPU that the application and Redis itself need.
-        configuration.SocketManager ??= SocketManager.ThreadPool;
-        return configuration;
-    }
+    private static ConfigurationOptions CreateConfiguration(RedisBudgetOptions options) =>
+        RedisConnectionCache.CreateConfiguration(options.Configuration!, options.OperationTimeout);
 
     private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException;
 

@@ -97,7 +97,7 @@ public class PackageConsumerTests
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="SafeOpenAI" Version="{_version}" />
-                <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="10.0.11" />
+                <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="10.0.13" />
               </ItemGroup>
             </Project>
             """);

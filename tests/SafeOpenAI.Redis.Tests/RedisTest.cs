@@ -16,6 +16,14 @@ internal static class RedisTest
         FailureMode = mode,
     };
 
+    /// <summary>Access policy options with a fresh key prefix.</summary>
+    public static RedisAccessPolicyOptions AccessOptions(RedisFailureMode mode = RedisFailureMode.FailOpen) => new()
+    {
+        KeyPrefix = "{t-" + Guid.NewGuid().ToString("N")[..16] + "}",
+        OperationTimeout = TimeSpan.FromSeconds(10),
+        FailureMode = mode,
+    };
+
     public static BudgetOptions Budget(params BudgetLimit[] limits)
     {
         var budget = new BudgetOptions { RequestsPerMinute = null };

@@ -42,6 +42,7 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         ValidateBudget(options, errors);
         ValidateOutput(options, errors);
         ValidateAudit(options.Audit, errors);
+        ValidateAnomaly(options.Anomaly, Key, errors);
 
         foreach (var (model, price) in options.Pricing)
         {
@@ -52,6 +53,52 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Adds an error, naming its key through <paramref name="key"/>, for each invalid anomaly option.</summary>
+    internal static void ValidateAnomaly(AnomalyOptions anomaly, Func<string, string> key, List<string> errors)
+    {
+        void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:" + name)} must be a positive duration (was {value})."));
+            }
+        }
+
+        void AtLeast(long value, long minimum, string name, string unit, long maximum = long.MaxValue)
+        {
+            if (value < minimum || value > maximum)
+            {
+                var range = maximum == long.MaxValue ? $"at least {minimum}" : $"between {minimum} and {maximum}";
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:" + name)} must be {range} {unit} (was {value})."));
+            }
+        }
+
+        Positive(anomaly.SuspensionCooldown, nameof(anomaly.SuspensionCooldown));
+        Positive(anomaly.TokenSpikeWindow, nameof(anomaly.TokenSpikeWindow));
+        Positive(anomaly.ModerationFlagWindow, nameof(anomaly.ModerationFlagWindow));
+        Positive(anomaly.InjectionWindow, nameof(anomaly.InjectionWindow));
+        Positive(anomaly.LatencyP95Threshold, nameof(anomaly.LatencyP95Threshold));
+        Positive(anomaly.GlobalWindow, nameof(anomaly.GlobalWindow));
+        Positive(anomaly.FeedbackWindow, nameof(anomaly.FeedbackWindow));
+        AtLeast(anomaly.TokenSpikeBaselineWindows, 1, nameof(anomaly.TokenSpikeBaselineWindows), "windows", 1_000);
+        AtLeast(anomaly.TokenSpikeMinimumTokens, 1, nameof(anomaly.TokenSpikeMinimumTokens), "tokens");
+        AtLeast(anomaly.ModerationFlagThreshold, 1, nameof(anomaly.ModerationFlagThreshold), "calls", 1_000);
+        AtLeast(anomaly.InjectionThreshold, 1, nameof(anomaly.InjectionThreshold), "calls", 1_000);
+        AtLeast(anomaly.GlobalMinimumSamples, 1, nameof(anomaly.GlobalMinimumSamples), "calls");
+        AtLeast(anomaly.FeedbackThreshold, 1, nameof(anomaly.FeedbackThreshold), "reports");
+        AtLeast(anomaly.MaxTrackedUsers, 1, nameof(anomaly.MaxTrackedUsers), "users");
+        AtLeast(anomaly.MaxGlobalSamples, 1, nameof(anomaly.MaxGlobalSamples), "samples");
+        if (!(anomaly.TokenSpikeFactor >= 1) || double.IsInfinity(anomaly.TokenSpikeFactor))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:TokenSpikeFactor")} must be a finite number of at least 1 (times the baseline; was {anomaly.TokenSpikeFactor})."));
+        }
+
+        if (!(anomaly.ErrorRateThreshold is > 0 and < 1))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:ErrorRateThreshold")} must be a share between 0 and 1, exclusive (was {anomaly.ErrorRateThreshold})."));
+        }
     }
 
     private void ValidateAudit(AuditOptions audit, List<string> errors)
