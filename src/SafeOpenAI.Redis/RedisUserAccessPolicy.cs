@@ -142,7 +142,8 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
     public async ValueTask<UserSuspension> SuspendAsync(UserSuspension suspension, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        Validate(suspension, now);
+        ArgumentNullException.ThrowIfNull(suspension);
+        suspension.EnsureValidAt(now);
         cancellationToken.ThrowIfCancellationRequested();
         var untilMs = CeilingMilliseconds(suspension.Until);
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -253,29 +254,6 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         return new UserSuspension(userKey, UnavailableReason, now, now + s_unavailableBlock);
     }
 
-    private static void Validate(UserSuspension suspension, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(suspension);
-        if (string.IsNullOrEmpty(suspension.UserKey))
-        {
-            throw new ArgumentException("The suspension's user key must not be null or empty.", nameof(suspension));
-        }
-
-        if (string.IsNullOrEmpty(suspension.Reason))
-        {
-            throw new ArgumentException("The suspension's reason must not be null or empty; give a stable code such as 'operator.manual'.", nameof(suspension));
-        }
-
-        if (suspension.Until <= suspension.Since)
-        {
-            throw new ArgumentException($"The suspension must end after it starts (Since {suspension.Since:O}, Until {suspension.Until:O}).", nameof(suspension));
-        }
-
-        if (suspension.Until <= now)
-        {
-            throw new ArgumentException($"The suspension has already ended (Until {suspension.Until:O} is not after now, {now:O}).", nameof(suspension));
-        }
-    }
 
     private static long CeilingMilliseconds(DateTimeOffset instant)
     {

@@ -68,7 +68,8 @@ public sealed class InMemoryUserAccessPolicy : IUserAccessPolicy
     public ValueTask<UserSuspension> SuspendAsync(UserSuspension suspension, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        Validate(suspension, now);
+        ArgumentNullException.ThrowIfNull(suspension);
+        suspension.EnsureValidAt(now);
         cancellationToken.ThrowIfCancellationRequested();
 
         var inForce = _suspensions.AddOrUpdate(
@@ -112,29 +113,6 @@ public sealed class InMemoryUserAccessPolicy : IUserAccessPolicy
         return ValueTask.FromResult(list);
     }
 
-    private static void Validate(UserSuspension suspension, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(suspension);
-        if (string.IsNullOrEmpty(suspension.UserKey))
-        {
-            throw new ArgumentException("The suspension's user key must not be null or empty.", nameof(suspension));
-        }
-
-        if (string.IsNullOrEmpty(suspension.Reason))
-        {
-            throw new ArgumentException("The suspension's reason must not be null or empty; give a stable code such as 'operator.manual'.", nameof(suspension));
-        }
-
-        if (suspension.Until <= suspension.Since)
-        {
-            throw new ArgumentException($"The suspension must end after it starts (Since {suspension.Since:O}, Until {suspension.Until:O}).", nameof(suspension));
-        }
-
-        if (suspension.Until <= now)
-        {
-            throw new ArgumentException($"The suspension has already ended (Until {suspension.Until:O} is not after now, {now:O}).", nameof(suspension));
-        }
-    }
 
     private void Sweep(DateTimeOffset now)
     {
