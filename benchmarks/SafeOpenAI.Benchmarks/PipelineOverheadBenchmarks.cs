@@ -1,8 +1,4 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.DependencyInjection;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace SafeOpenAI.Benchmarks;
@@ -19,38 +15,23 @@ public class PipelineOverheadBenchmarks
 {
     private static readonly string s_prompt = BuildPrompt(1024);
 
+    private InMemoryPipeline _pipeline = null!;
     private ChatClient _raw = null!;
     private SafeChatClient _safe = null!;
-    private ServiceProvider _services = null!;
     private ChatMessage[] _messages = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = new Uri("http://in-memory.invalid/v1"),
-            Transport = new HttpClientPipelineTransport(new HttpClient(new InMemoryChatHandler())),
-        };
-        _raw = new ChatClient("gpt-4o-mini", new ApiKeyCredential("benchmark"), options);
-
-        var services = new ServiceCollection();
-        services.AddSingleton(_raw);
-        services.AddSafeOpenAI(o =>
-        {
-            o.Identity.HashKey = "benchmark-hash-key-0123456789abcdef";
-            o.Moderation.Enabled = false;
-            o.Budget.Limits.Add(new BudgetLimit { Scope = BudgetScope.User, Window = BudgetWindow.Hour, Tokens = long.MaxValue / 2 });
-            o.Budget.RequestsPerMinute = null;
-        });
-        _services = services.BuildServiceProvider();
-        _safe = _services.GetRequiredService<SafeChatClient>();
+        _pipeline = InMemoryPipeline.Create();
+        _raw = _pipeline.Raw;
+        _safe = _pipeline.Safe;
         _messages = [ChatMessage.CreateSystemMessage("You are a concise assistant."), ChatMessage.CreateUserMessage(s_prompt)];
         AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("benchmark-user", "benchmark-session"));
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup() => _pipeline.Dispose();
 
     [Benchmark(Baseline = true, Description = "raw ChatClient")]
     public async Task<ChatCompletion> Raw() =>

@@ -254,7 +254,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         {
             result = (RedisResult[])(await s_reserve.EvaluateAsync(_connection.GetDatabase(), _routingKey, [.. args]).ConfigureAwait(false))!;
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
             return await FailAsync(request, ex, cancellationToken).ConfigureAwait(false);
         }
@@ -445,15 +445,6 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
     private static ConfigurationOptions CreateConfiguration(RedisBudgetOptions options) =>
         RedisConnectionCache.CreateConfiguration(options.Configuration!, options.OperationTimeout);
 
-    private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException;
-
-    private static string ErrorName(Exception ex) => ex switch
-    {
-        TimeoutException => "redis_timeout",
-        RedisConnectionException => "redis_unreachable",
-        _ => "redis_error",
-    };
-
     private static long ToStored(BudgetMetric metric, decimal? amount) => amount switch
     {
         null => -1,
@@ -522,7 +513,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         {
             result = (RedisResult[])(await s_complete.EvaluateAsync(_connection.GetDatabase(), _routingKey, completion).ConfigureAwait(false))!;
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
             if (queueOnFailure)
             {
@@ -530,7 +521,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
             }
             else
             {
-                LogReplayFailed(_logger, ErrorName(ex), PendingCompletions);
+                LogReplayFailed(_logger, RedisFailures.NameOf(ex), PendingCompletions);
             }
 
             return false;
@@ -616,12 +607,12 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         if (Interlocked.Increment(ref _pendingCount) > _maxPending)
         {
             Interlocked.Decrement(ref _pendingCount);
-            LogCompletionDropped(_logger, ErrorName(ex), _maxPending);
+            LogCompletionDropped(_logger, RedisFailures.NameOf(ex), _maxPending);
             return;
         }
 
         _pending.Enqueue(completion);
-        LogCompletionQueued(_logger, ex, ErrorName(ex), PendingCompletions);
+        LogCompletionQueued(_logger, ex, RedisFailures.NameOf(ex), PendingCompletions);
     }
 
     private void DrainInBackgroundIfNeeded()
@@ -636,7 +627,7 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
 
     private async ValueTask<BudgetReservation> FailAsync(BudgetRequest request, Exception ex, CancellationToken cancellationToken)
     {
-        var error = ErrorName(ex);
+        var error = RedisFailures.NameOf(ex);
         if (_fallback is null)
         {
             LogUnavailable(_logger, ex, error);

@@ -116,7 +116,7 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         {
             value = await _connection.GetDatabase().StringGetAsync(_keyPrefix + userKey).WaitAsync(_timeout, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
             return Unavailable(userKey, ex);
         }
@@ -156,10 +156,10 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
                 [_prefix, suspension.UserKey, Encode(suspension, untilMs), untilMs, nowMs, Math.Max(1, untilMs - nowMs)])
                 .WaitAsync(_timeout, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
             _known.AddOrUpdate(suspension.UserKey, suspension, (_, existing) => existing.Until > now && existing.Until >= suspension.Until ? existing : suspension);
-            LogWriteFailed(_logger, ex, ErrorName(ex));
+            LogWriteFailed(_logger, ex, RedisFailures.NameOf(ex));
             throw;
         }
 
@@ -183,9 +183,9 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
             result = await s_lift.EvaluateAsync(_connection.GetDatabase(), _index, [_prefix, userKey, nowMs])
                 .WaitAsync(_timeout, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
-            LogWriteFailed(_logger, ex, ErrorName(ex));
+            LogWriteFailed(_logger, ex, RedisFailures.NameOf(ex));
             throw;
         }
 
@@ -240,20 +240,19 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         var now = _time.GetUtcNow();
         if (_known.TryGetValue(userKey, out var known) && known.Until > now)
         {
-            LogUnavailableKnown(_logger, ex, ErrorName(ex));
+            LogUnavailableKnown(_logger, ex, RedisFailures.NameOf(ex));
             return known;
         }
 
         if (_failureMode == RedisFailureMode.FailOpen)
         {
-            LogUnavailableOpen(_logger, ex, ErrorName(ex));
+            LogUnavailableOpen(_logger, ex, RedisFailures.NameOf(ex));
             return null;
         }
 
-        LogUnavailableClosed(_logger, ex, ErrorName(ex));
+        LogUnavailableClosed(_logger, ex, RedisFailures.NameOf(ex));
         return new UserSuspension(userKey, UnavailableReason, now, now + s_unavailableBlock);
     }
-
 
     private static long CeilingMilliseconds(DateTimeOffset instant)
     {
@@ -302,15 +301,6 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
 
         return null;
     }
-
-    private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException;
-
-    private static string ErrorName(Exception ex) => ex switch
-    {
-        TimeoutException => "redis_timeout",
-        RedisConnectionException => "redis_unreachable",
-        _ => "redis_error",
-    };
 
     [LoggerMessage(EventId = 3311, EventName = "RedisAccessUnavailableOpen", Level = LogLevel.Error,
         Message = "Redis access policy unavailable ({Error}); the call is let through unchecked for suspensions (FailOpen).")]

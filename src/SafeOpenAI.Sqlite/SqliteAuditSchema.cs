@@ -63,10 +63,19 @@ internal static class SqliteAuditSchema
     /// <summary>Gets the newest schema version this library writes.</summary>
     public static int LatestVersion => Migrations.Length;
 
-    /// <summary>Sets WAL mode and the sync level, then applies every migration the database does not have yet, in one transaction.</summary>
+    /// <summary>
+    /// Sets WAL mode and the sync level, then applies every migration the database does not have
+    /// yet up to <paramref name="targetVersion"/> (default: <see cref="LatestVersion"/>), in one
+    /// transaction. Migrations are never edited once released, so a file built to an older version
+    /// here is the file that release wrote.
+    /// </summary>
     /// <exception cref="NotSupportedException">The database has a newer schema than this library knows.</exception>
-    public static void Migrate(SqliteConnection connection, bool syncEveryCommit)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="targetVersion"/> is not between 1 and <see cref="LatestVersion"/>.</exception>
+    public static void Migrate(SqliteConnection connection, bool syncEveryCommit, int? targetVersion = null)
     {
+        var target = targetVersion ?? LatestVersion;
+        ArgumentOutOfRangeException.ThrowIfLessThan(target, 1, nameof(targetVersion));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(target, LatestVersion, nameof(targetVersion));
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, syncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
 
@@ -83,7 +92,7 @@ internal static class SqliteAuditSchema
             throw new NotSupportedException($"The audit database has schema version {current}; this library knows versions up to {LatestVersion}.");
         }
 
-        for (var version = current + 1; version <= LatestVersion; version++)
+        for (var version = current + 1; version <= target; version++)
         {
             Execute(connection, Migrations[version - 1], transaction);
             using var insert = connection.CreateCommand();

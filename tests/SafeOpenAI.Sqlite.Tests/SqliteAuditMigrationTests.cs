@@ -5,44 +5,9 @@ namespace SafeOpenAI.Sqlite.Tests;
 /// <summary>A file written by the version 1 schema (as the first release created it) is read as is and migrated to version 2 by the sink.</summary>
 public class SqliteAuditMigrationTests
 {
-    /// <summary>The schema version 1 statements, verbatim, and one record with its verdict as the first release wrote them.</summary>
-    private const string Version1File =
+    /// <summary>One record with its verdict as the first release wrote them, into a file built by the version 1 migration.</summary>
+    private const string Version1Rows =
         """
-        CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);
-        CREATE TABLE audit_records (
-            id                  INTEGER PRIMARY KEY,
-            audit_id            TEXT    NOT NULL UNIQUE,
-            timestamp_ticks     INTEGER NOT NULL,
-            safety_identifier   TEXT,
-            session_hash        TEXT,
-            tenant_id           TEXT,
-            model               TEXT    NOT NULL,
-            outcome             INTEGER NOT NULL,
-            input_hash          TEXT    NOT NULL,
-            output_hash         TEXT,
-            decisive_code       TEXT,
-            input_tokens        INTEGER,
-            output_tokens       INTEGER,
-            cached_input_tokens INTEGER,
-            reasoning_tokens    INTEGER,
-            cost_usd            TEXT,
-            duration_ticks      INTEGER NOT NULL,
-            error_type          TEXT,
-            verdict_codes       TEXT    NOT NULL,
-            stage_durations     TEXT    NOT NULL,
-            moderation_scores   TEXT    NOT NULL
-        );
-        CREATE INDEX ix_audit_records_timestamp ON audit_records (timestamp_ticks);
-        CREATE INDEX ix_audit_records_user ON audit_records (safety_identifier, timestamp_ticks);
-        CREATE INDEX ix_audit_records_outcome ON audit_records (outcome, timestamp_ticks);
-        CREATE TABLE audit_verdicts (
-            code      TEXT    NOT NULL,
-            record_id INTEGER NOT NULL REFERENCES audit_records (id),
-            position  INTEGER NOT NULL,
-            stage     TEXT    NOT NULL,
-            PRIMARY KEY (code, record_id, position)
-        ) WITHOUT ROWID;
-        INSERT INTO schema_migrations VALUES (1, '2026-03-01T00:00:00.0000000+00:00');
         INSERT INTO audit_records VALUES (1, 'old-1', 638764848000000000, NULL, NULL, NULL, 'gpt-4o-mini', 1, 'ffff', NULL,
             'injection.detected', NULL, NULL, NULL, NULL, NULL, 2500000, NULL, '["PromptInjection:injection.detected"]', '[]', '[]');
         INSERT INTO audit_verdicts VALUES ('injection.detected', 1, 0, 'PromptInjection');
@@ -55,8 +20,9 @@ public class SqliteAuditMigrationTests
         using (var connection = new SqliteConnection(db.ConnectionString + ";Pooling=False"))
         {
             connection.Open();
+            SqliteAuditSchema.Migrate(connection, syncEveryCommit: false, targetVersion: 1);
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL; " + Version1File;
+            command.CommandText = Version1Rows;
             command.ExecuteNonQuery();
         }
 

@@ -1,10 +1,6 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.DependencyInjection;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace SafeOpenAI.Benchmarks.Telemetry;
@@ -21,9 +17,9 @@ public class TelemetryOverheadBenchmarks
 {
     private static readonly string s_prompt = string.Concat(Enumerable.Repeat("Please review the following release notes and suggest clearer wording. ", 20))[..1024];
 
+    private InMemoryPipeline _pipeline = null!;
     private ChatClient _raw = null!;
     private SafeChatClient _safe = null!;
-    private ServiceProvider _services = null!;
     private ChatMessage[] _messages = null!;
     private ActivityListener? _activities;
     private MeterListener? _meters;
@@ -37,26 +33,10 @@ public class TelemetryOverheadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = new Uri("http://in-memory.invalid/v1"),
-            Transport = new HttpClientPipelineTransport(new HttpClient(new InMemoryChatHandler())),
-        };
-        _raw = new ChatClient("gpt-4o-mini", new ApiKeyCredential("benchmark"), options);
-
-        var services = new ServiceCollection();
-        services.AddSingleton(_raw);
-        services.AddSafeOpenAI(o =>
-        {
-            o.Identity.HashKey = "benchmark-hash-key-0123456789abcdef";
-            o.Moderation.Enabled = false;
-            o.Anomaly.Enabled = false;
-            o.Budget.Limits.Add(new BudgetLimit { Scope = BudgetScope.User, Window = BudgetWindow.Hour, Tokens = long.MaxValue / 2 });
-            o.Budget.RequestsPerMinute = null;
-        });
-        services.AddSingleton<IUserAccessPolicy, OpenAccess>();
-        _services = services.BuildServiceProvider();
-        _safe = _services.GetRequiredService<SafeChatClient>();
+        // The anomaly monitor is off so that only telemetry differs between the two cases.
+        _pipeline = InMemoryPipeline.Create(o => o.Anomaly.Enabled = false);
+        _raw = _pipeline.Raw;
+        _safe = _pipeline.Safe;
         _messages = [ChatMessage.CreateSystemMessage("You are a concise assistant."), ChatMessage.CreateUserMessage(s_prompt)];
 
         if (Listening)
@@ -90,7 +70,7 @@ public class TelemetryOverheadBenchmarks
     {
         _activities?.Dispose();
         _meters?.Dispose();
-        _services.Dispose();
+        _pipeline.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "raw ChatClient")]
@@ -104,16 +84,4 @@ public class TelemetryOverheadBenchmarks
             Options = new ChatCompletionOptions { MaxOutputTokenCount = 256 },
             Identity = new SafetyIdentity("benchmark-user", "benchmark-session"),
         });
-
-    /// <summary>An access policy that suspends nobody, so the benchmark measures the pipeline alone.</summary>
-    private sealed class OpenAccess : IUserAccessPolicy
-    {
-        public ValueTask<UserSuspension?> GetSuspensionAsync(string userKey, CancellationToken cancellationToken) => ValueTask.FromResult<UserSuspension?>(null);
-
-        public ValueTask<UserSuspension> SuspendAsync(UserSuspension suspension, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask<bool> LiftAsync(string userKey, CancellationToken cancellationToken) => ValueTask.FromResult(false);
-
-        public ValueTask<IReadOnlyList<UserSuspension>> ListSuspensionsAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<UserSuspension>>([]);
-    }
 }

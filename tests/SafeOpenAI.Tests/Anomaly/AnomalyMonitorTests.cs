@@ -143,10 +143,7 @@ public sealed class AnomalyMonitorTests
     {
         var monitor = Monitor(o => o.ModerationFlagThreshold = 2);
 
-        for (var i = 0; i < 6; i++)
-        {
-            await monitor.ObserveAsync(Flagged("u1"), CancellationToken.None);
-        }
+        await ObserveTimesAsync(monitor, 6, _ => Flagged("u1"));
 
         _time.Advance(TimeSpan.FromHours(1));
         await monitor.ObserveAsync(Flagged("u1"), CancellationToken.None);
@@ -230,10 +227,7 @@ public sealed class AnomalyMonitorTests
             o.LatencyP95Threshold = TimeSpan.FromSeconds(1);
             o.GlobalMinimumSamples = 20;
         });
-        for (var i = 0; i < 18; i++)
-        {
-            await monitor.ObserveAsync(Record("u1", duration: TimeSpan.FromMilliseconds(100 + i)), CancellationToken.None);
-        }
+        await ObserveTimesAsync(monitor, 18, i => Record("u1", duration: TimeSpan.FromMilliseconds(100 + i)));
 
         await monitor.ObserveAsync(Record("u1", duration: TimeSpan.FromSeconds(3)), CancellationToken.None);
         await monitor.ObserveAsync(Record("u1", duration: TimeSpan.FromSeconds(2)), CancellationToken.None);   // 20 calls: rank 19 is 2 s
@@ -255,10 +249,7 @@ public sealed class AnomalyMonitorTests
             o.LatencyP95Threshold = TimeSpan.FromSeconds(1);
             o.GlobalMinimumSamples = 20;
         });
-        for (var i = 0; i < 19; i++)
-        {
-            await monitor.ObserveAsync(Record("u1", duration: TimeSpan.FromMilliseconds(100)), CancellationToken.None);
-        }
+        await ObserveTimesAsync(monitor, 19, _ => Record("u1", duration: TimeSpan.FromMilliseconds(100)));
 
         await monitor.ObserveAsync(Record("u1", duration: TimeSpan.FromSeconds(30)), CancellationToken.None);
 
@@ -273,10 +264,7 @@ public sealed class AnomalyMonitorTests
             o.ErrorRateThreshold = 0.05;
             o.GlobalMinimumSamples = 20;
         });
-        for (var i = 0; i < 17; i++)
-        {
-            await monitor.ObserveAsync(Record("u1", outcome: AuditOutcome.Blocked), CancellationToken.None);
-        }
+        await ObserveTimesAsync(monitor, 17, _ => Record("u1", outcome: AuditOutcome.Blocked));
 
         await monitor.ObserveAsync(Record("u1", outcome: AuditOutcome.Failed), CancellationToken.None);
         await monitor.ObserveAsync(Record("u1", outcome: AuditOutcome.Cancelled), CancellationToken.None);   // not counted at all
@@ -300,10 +288,7 @@ public sealed class AnomalyMonitorTests
             o.GlobalWindow = TimeSpan.FromMinutes(5);
             o.GlobalMinimumSamples = 20;
         });
-        for (var i = 0; i < 19; i++)
-        {
-            await monitor.ObserveAsync(Record("u1", outcome: AuditOutcome.Failed), CancellationToken.None);
-        }
+        await ObserveTimesAsync(monitor, 19, _ => Record("u1", outcome: AuditOutcome.Failed));
 
         _time.Advance(TimeSpan.FromMinutes(5));
         await monitor.ObserveAsync(Record("u1", outcome: AuditOutcome.Failed), CancellationToken.None);
@@ -443,4 +428,13 @@ public sealed class AnomalyMonitorTests
             Duration = duration ?? TimeSpan.FromMilliseconds(200),
             ModerationScores = scores ?? [],
         };
+
+    /// <summary>Observes <paramref name="times"/> records, the i-th made by <paramref name="record"/>(i).</summary>
+    private static async Task ObserveTimesAsync(AnomalyMonitor monitor, int times, Func<int, AuditRecord> record)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            await monitor.ObserveAsync(record(i), CancellationToken.None);
+        }
+    }
 }
