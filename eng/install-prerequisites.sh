@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, the servers and tools the test suites start themselves.
 # Idempotent: installs only what is missing. The foundation needs nothing beyond the .NET SDK;
-# later suites add their packages (redis-server, chromium, postgresql) to the list below.
+# redis-server for the Redis suites, chromium (/usr/bin/chromium) for the browser tests of the web sample.
 set -euo pipefail
-packages=(redis-server)
+packages=(redis-server chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

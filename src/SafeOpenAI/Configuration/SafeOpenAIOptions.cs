@@ -57,6 +57,9 @@ public sealed class SafeOpenAIOptions
     /// <summary>Gets the anomaly monitor options (section <c>Anomaly</c>): rules, thresholds, windows and the suspension cool-down.</summary>
     public AnomalyOptions Anomaly { get; } = new();
 
+    /// <summary>Gets the human review queue's deadlines, claims and key (<c>SafeOpenAI:Review</c>); used once <c>UseHumanReview()</c> registers the queue.</summary>
+    public HumanReviewOptions Review { get; } = new();
+
     /// <summary>Gets the telemetry options (section <c>Telemetry</c>): message content capture.</summary>
     public TelemetryOptions Telemetry { get; } = new();
 

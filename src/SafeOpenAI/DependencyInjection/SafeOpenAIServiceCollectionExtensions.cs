@@ -124,7 +124,8 @@ public static class SafeOpenAIServiceCollectionExtensions
                 new PipelineOversight(
                     options.Audit.CaptureContent ? new AuditContentProtector(options.Audit.ContentKey!) : null,
                     sp.GetRequiredService<IUserAccessPolicy>(),
-                    options.Anomaly.Enabled ? sp.GetRequiredService<AnomalyMonitor>() : null),
+                    options.Anomaly.Enabled ? sp.GetRequiredService<AnomalyMonitor>() : null,
+                    sp.GetService<IHumanReviewQueue>()),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"),

@@ -20,6 +20,7 @@ internal sealed class PipelineCall
         _startTimestamp = timeProvider.GetTimestamp();
         StartedAt = timeProvider.GetUtcNow();
         OriginalUserText = JoinUserText(request);
+        OriginalMessages = request.Messages;
         Span = telemetry is null ? null : PipelineTelemetry.StartCall(request);
     }
 
@@ -48,6 +49,12 @@ internal sealed class PipelineCall
 
     /// <summary>Gets the user-authored text as the caller sent it, for the audit hash (never stored as text).</summary>
     public string OriginalUserText { get; }
+
+    /// <summary>Gets the conversation as the caller sent it, before any redaction or rewrite: what a human reviewer reads.</summary>
+    public IReadOnlyList<SafetyMessage> OriginalMessages { get; }
+
+    /// <summary>Gets or sets the id of the human review that holds this call's answer, or <see langword="null"/>.</summary>
+    public string? ReviewId { get; set; }
 
     public TimeSpan Elapsed => _timeProvider.GetElapsedTime(_startTimestamp);
 

@@ -2,9 +2,9 @@ namespace SafeOpenAI;
 
 /// <summary>
 /// What watches the calls of a pipeline besides its stages: the opt-in protector of audit content,
-/// the user access policy and the anomaly monitor. Each is optional.
+/// the user access policy, the anomaly monitor and the human review queue. Each is optional.
 /// </summary>
-internal sealed record PipelineOversight(AuditContentProtector? ContentProtector, IUserAccessPolicy? AccessPolicy, AnomalyMonitor? AnomalyMonitor)
+internal sealed record PipelineOversight(AuditContentProtector? ContentProtector, IUserAccessPolicy? AccessPolicy, AnomalyMonitor? AnomalyMonitor, IHumanReviewQueue? ReviewQueue = null)
 {
     /// <summary>Gets an oversight with nothing watching.</summary>
     public static PipelineOversight None { get; } = new(null, null, null);

@@ -17,6 +17,7 @@ public class SafeChatResult
         Usage = outcome.Usage;
         CostUsd = outcome.CostUsd;
         AuditId = outcome.AuditId;
+        ReviewId = outcome.ReviewId;
         SafetyIdentifier = outcome.Request.SafetyIdentifier;
     }
 
@@ -29,6 +30,7 @@ public class SafeChatResult
         Usage = other.Usage;
         CostUsd = other.CostUsd;
         AuditId = other.AuditId;
+        ReviewId = other.ReviewId;
         SafetyIdentifier = other.SafetyIdentifier;
     }
 
@@ -52,6 +54,13 @@ public class SafeChatResult
 
     /// <summary>Gets the id of the call's audit record, which user feedback reports refer to.</summary>
     public string AuditId { get; }
+
+    /// <summary>
+    /// Gets the id of the human review that holds the answer when <see cref="Status"/> is
+    /// <see cref="SafeChatStatus.PendingReview"/>; otherwise <see langword="null"/>. Await the decision with
+    /// <see cref="IHumanReviewQueue.WaitForDecisionAsync"/> or poll it with <see cref="IHumanReviewQueue.GetDecisionAsync"/>.
+    /// </summary>
+    public string? ReviewId { get; }
 
     /// <summary>Gets the hashed end-user id sent as <c>safety_identifier</c>, or <see langword="null"/> for anonymous calls.</summary>
     public string? SafetyIdentifier { get; }

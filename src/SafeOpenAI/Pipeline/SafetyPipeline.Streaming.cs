@@ -225,7 +225,7 @@ public sealed partial class SafetyPipeline
         }
 
         var answer = rewritten ? modelAnswer.WithParts([MessagePart.FromText(answerText)]) : modelAnswer;
-        var outcome = ReviewOrComplete(call, answer);
+        var outcome = await ReviewOrCompleteAsync(call, answer).ConfigureAwait(false);
         if (outcome.Status == SafeChatStatus.Completed)
         {
             call.Response = answer;
@@ -281,8 +281,8 @@ public sealed partial class SafetyPipeline
 
             if (result.Verdict.Action == SafetyAction.Review)
             {
-                // A held answer must not keep flowing; the review stage decides what happens to it.
-                return new WindowCheck(ReviewOrComplete(call, response), window.Text);
+                // A held answer must not keep flowing; the reviewer reads what the model wrote so far.
+                return new WindowCheck(await ReviewOrCompleteAsync(call, stream.PartialAnswer()).ConfigureAwait(false), window.Text);
             }
 
             if (result.RewrittenResponse is { } rewritten)

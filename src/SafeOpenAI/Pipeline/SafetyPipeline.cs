@@ -29,6 +29,7 @@ public sealed partial class SafetyPipeline
     private const string PipelineStage = "SafetyPipeline";
     private const string ModelStage = "Model";
     private const string BudgetStage = "Budget";
+    private const string HumanReviewStage = "HumanReview";
 
     /// <summary>The verdict code recorded when a validator's rejection made the pipeline ask the model again: <c>output.reask</c>.</summary>
     public const string ReaskCode = "output.reask";
@@ -44,6 +45,7 @@ public sealed partial class SafetyPipeline
     private readonly AuditContentProtector? _contentProtector;
     private readonly IUserAccessPolicy? _accessPolicy;
     private readonly AnomalyMonitor? _anomalyMonitor;
+    private readonly IHumanReviewQueue? _reviewQueue;
     private readonly ModerationOptions _moderationOptions;
     private readonly ModelParameterHardening _hardening;
     private readonly TimeProvider _timeProvider;
@@ -80,6 +82,7 @@ public sealed partial class SafetyPipeline
         _contentProtector = oversight.ContentProtector;
         _accessPolicy = oversight.AccessPolicy;
         _anomalyMonitor = oversight.AnomalyMonitor;
+        _reviewQueue = oversight.ReviewQueue;
         _moderationOptions = options.Moderation;
         _hardening = new ModelParameterHardening(options.Hardening);
         _timeProvider = timeProvider;
@@ -149,7 +152,7 @@ public sealed partial class SafetyPipeline
         call.Timed(settleStart);
 
         var result = outcome is { } done
-            ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd)
+            ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd, call.ReviewId)
             : null;
         AuditRecord? record = null;
         Exception? auditFailure = null;
@@ -250,13 +253,22 @@ public sealed partial class SafetyPipeline
             response = await CallModelAsync(call, invokeModel, cancellationToken).ConfigureAwait(false);
         }
 
-        return ReviewOrComplete(call, response);
+        return await ReviewOrCompleteAsync(call, response).ConfigureAwait(false);
     }
 
-    private static StageOutcome ReviewOrComplete(PipelineCall call, SafetyResponse response)
+    /// <summary>
+    /// Ends a call whose answer passed every stage: Completed, or, when a stage asked for review,
+    /// PendingReview with the answer held in the review queue (never returned to the caller).
+    /// </summary>
+    private async Task<StageOutcome> ReviewOrCompleteAsync(PipelineCall call, SafetyResponse response)
     {
         var review = call.FirstReview();
-        if (review is not null)
+        if (review is null)
+        {
+            return PipelineCall.Completed(response);
+        }
+
+        if (_reviewQueue is null)
         {
             // Human review needs a review queue; without one, a held answer must not reach the caller.
             var unavailable = SafetyVerdict.Block(
@@ -268,8 +280,38 @@ public sealed partial class SafetyPipeline
             return call.Blocked(unavailable);
         }
 
-        return PipelineCall.Completed(response);
+        var start = call.Mark(HumanReviewStage, SafetyPhase.Review);
+        var material = new ReviewMaterial(
+            call.OriginalMessages.Select(static m => new ReviewMessage(m.Role, ReviewTextOf(m))).ToArray(),
+            response.Text.Length > 0 ? response.Text : response.Refusal ?? string.Empty,
+            call.Request.Sources,
+            call.Verdicts);
+        // Submitted even when the caller gave up waiting: the answer was produced and billed, and a
+        // reviewer may still release it to the user's page.
+        var held = await _reviewQueue.SubmitAsync(
+            new ReviewSubmission(call.Request.AuditId, call.Request.SafetyIdentifier, call.Request.RiskDomain, review, material),
+            CancellationToken.None).ConfigureAwait(false);
+        call.ReviewId = held.ReviewId;
+        var pending = new SafetyVerdict(
+            HumanReviewStage,
+            SafetyAction.Review,
+            "review.pending",
+            "This answer is being checked by a person before it is shown.",
+            new Dictionary<string, string>
+            {
+                ["review_id"] = held.ReviewId,
+                ["review_requested_by"] = review.Stage,
+                ["review_code"] = review.Code,
+                ["deadline"] = held.Deadline.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            });
+        call.Add(pending, SafetyPhase.Review);
+        call.Timed(start, pending);
+        return new StageOutcome(SafeChatStatus.PendingReview, null, pending.InPhase(SafetyPhase.Review));
     }
+
+    /// <summary>The text of one message as a reviewer reads it: its text parts, and <c>[image]</c> for each image.</summary>
+    private static string ReviewTextOf(SafetyMessage message) =>
+        string.Join("\n", message.Parts.Select(static p => p.Kind == MessagePartKind.Image ? "[image]" : p.Text ?? string.Empty));
 
     /// <summary>Runs identity, hardening, the budget reservation and the input guards; returns the outcome when one of them ends the call.</summary>
     private async Task<StageOutcome?> RunInputGuardsAsync(PipelineCall call, CancellationToken cancellationToken)
@@ -647,6 +689,7 @@ public sealed partial class SafetyPipeline
             StageDurations = call.StageDurations,
             ModerationScores = ModerationScoresOf(call.Verdicts),
             ErrorType = failure?.GetType().FullName,
+            ReviewId = call.ReviewId,
             EncryptedInput = _contentProtector?.Protect(call.OriginalUserText, call.Request.AuditId),
             EncryptedOutput = result?.Response is { } answer ? _contentProtector?.Protect(answer.Text, call.Request.AuditId) : null,
         };

@@ -10,8 +10,10 @@ public sealed class SafetyPipelineResult
         IReadOnlyList<SafetyVerdict> verdicts,
         SafetyVerdict? decisiveVerdict,
         TokenUsage? usage,
-        decimal? costUsd)
+        decimal? costUsd,
+        string? reviewId = null)
     {
+        ReviewId = reviewId;
         Status = status;
         Request = request;
         Response = response;
@@ -41,6 +43,9 @@ public sealed class SafetyPipelineResult
 
     /// <summary>Gets the cost in USD, or <see langword="null"/> when the model was not reached or has no known price.</summary>
     public decimal? CostUsd { get; }
+
+    /// <summary>Gets the id of the human review that holds the answer when <see cref="Status"/> is <see cref="SafeChatStatus.PendingReview"/>; otherwise <see langword="null"/>.</summary>
+    public string? ReviewId { get; }
 
     /// <summary>Gets the id of the call's audit record.</summary>
     public string AuditId => Request.AuditId;
