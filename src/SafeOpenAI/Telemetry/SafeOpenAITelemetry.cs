@@ -98,4 +98,11 @@ public static class SafeOpenAITelemetry
     /// guards take microseconds and the model seconds.
     /// </summary>
     public const string StageDurationMetric = "safeopenai.stage.duration";
+
+    /// <summary>
+    /// Counter of end users' feedback reports about answers (<c>{report}</c>) by
+    /// <c>safeopenai.feedback.category</c> (<c>harmful</c>, <c>wrong</c>, <c>privacy</c>,
+    /// <c>off_topic</c>, <c>other</c>); recorded by <see cref="FeedbackInbox"/> once a report is stored.
+    /// </summary>
+    public const string FeedbackReportsMetric = "safeopenai.feedback.reports";
 }
