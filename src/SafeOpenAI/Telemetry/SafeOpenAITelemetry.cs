@@ -19,7 +19,7 @@ namespace SafeOpenAI;
 /// Message content is never recorded unless <see cref="TelemetryOptions.CaptureMessageContent"/> is
 /// on and the environment variable <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT</c> is
 /// <c>true</c>. Metric attributes never carry user identifiers or free text: only models, statuses,
-/// stage names, phases, verdict codes and moderation categories, all from bounded sets. Spans
+/// stage names, phases, verdict codes, moderation categories and feedback categories, all from bounded sets. Spans
 /// carry the call's audit id (<c>safeopenai.audit_id</c>), never the hashed safety identifier,
 /// session hash or tenant: the audit record, under the audit store's access control, links a
 /// trace to its user.
