@@ -61,7 +61,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
     /// <param name="accessLog">Where reviewer reads and triage are logged.</param>
     /// <param name="authorization">Who may triage.</param>
     /// <param name="protector">Encrypts comments and notes at rest.</param>
-    /// <param name="timeProvider">The clock of receipts.</param>
+    /// <param name="timeProvider">The clock of receipts, triages and access-log entries.</param>
     /// <param name="auditReader">Reads the reported call's audit record, or <see langword="null"/>; when given, a report about an unknown audit id is refused.</param>
     /// <param name="reviews">Finds the review that held the reported answer, or <see langword="null"/>.</param>
     /// <param name="anomalyMonitor">Is told of every report (the feedback-spike rule), or <see langword="null"/>.</param>
