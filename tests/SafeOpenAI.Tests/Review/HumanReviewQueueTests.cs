@@ -138,6 +138,19 @@ public class HumanReviewQueueTests
     }
 
     [Test]
+    public void An_escalation_alert_reaches_a_webhook_as_scope_review_about_the_review_id()
+    {
+        var alert = new SafetyAlert(HumanReviewQueue.EscalatedAlertRule, AlertScope.Review, "0123456789abcdef0123456789abcdef", 1, 1, "count", TimeSpan.FromHours(24), Start);
+
+        using var body = System.Text.Json.JsonDocument.Parse(WebhookSafetyAlertSink.Serialize(alert));
+
+        Assert.That(body.RootElement.GetProperty("rule").GetString(), Is.EqualTo("review.escalated"));
+        Assert.That(body.RootElement.GetProperty("scope").GetString(), Is.EqualTo("review"));
+        Assert.That(body.RootElement.GetProperty("subject").GetString(), Is.EqualTo("0123456789abcdef0123456789abcdef"));
+        Assert.That(body.RootElement.GetProperty("window_seconds").GetDouble(), Is.EqualTo(86_400));
+    }
+
+    [Test]
     public void The_stored_material_round_trips_with_every_verdict_phase_and_no_reflection()
     {
         var verdicts = new[]
