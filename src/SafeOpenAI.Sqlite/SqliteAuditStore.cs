@@ -7,9 +7,10 @@ namespace SafeOpenAI.Sqlite;
 /// Reads the audit records a <see cref="SqliteAuditSink"/> stored: the incident-response view,
 /// by user, time range, verdict code, review id and flagged calls, newest first. Each query opens its own
 /// connection (WAL mode lets it read while the sink writes). Reads files of every schema version this
-/// library knows without migrating them (fields a version lacks read as null). Thread-safe.
+/// library knows without migrating them (fields a version lacks read as null). As the
+/// <see cref="IAuditRecordReader"/>, it lets reviewers triage a feedback report next to the call's record. Thread-safe.
 /// </summary>
-public sealed class SqliteAuditStore
+public sealed class SqliteAuditStore : IAuditRecordReader
 {
     private readonly string _connectionString;
 
