@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace SafeOpenAI.Sqlite;
@@ -20,6 +21,33 @@ internal static class SqliteFeedbackRows
         + "reporter_safety_identifier = $reporter, received_ticks = $received_ticks, triage = $triage, triaged_by = $triaged_by, "
         + "triaged_ticks = $triaged_ticks, protected_triage_note = $protected_triage_note, version = $version "
         + "WHERE report_id = $report_id AND version = $expected;";
+
+    /// <summary>Sets the statement and parameters of a list query: newest first, then report id descending, as the indexes on time order them.</summary>
+    public static void PrepareList(SqliteCommand command, FeedbackQuery query)
+    {
+        var sql = new StringBuilder("SELECT ").Append(SelectList).Append(" FROM feedback_reports WHERE 1 = 1");
+        if (query.Triage is { } triage)
+        {
+            sql.Append(" AND triage = $triage");
+            command.Parameters.AddWithValue("$triage", (int)triage);
+        }
+
+        if (query.AuditId is { } auditId)
+        {
+            sql.Append(" AND audit_id = $audit");
+            command.Parameters.AddWithValue("$audit", auditId);
+        }
+
+        if (query.Category is { } category)
+        {
+            sql.Append(" AND category = $category");
+            command.Parameters.AddWithValue("$category", (int)category);
+        }
+
+        sql.Append(" ORDER BY received_ticks DESC, report_id DESC LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+    }
 
     /// <summary>Binds every column of <paramref name="entry"/> to the named parameters of <see cref="InsertSql"/> and <see cref="ReplaceSql"/>.</summary>
     public static void Bind(SqliteCommand command, FeedbackEntry entry)

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace SafeOpenAI.Sqlite;
@@ -91,28 +90,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            var sql = new StringBuilder("SELECT ").Append(SqliteFeedbackRows.SelectList).Append(" FROM feedback_reports WHERE 1 = 1");
-            if (query.Triage is { } triage)
-            {
-                sql.Append(" AND triage = $triage");
-                command.Parameters.AddWithValue("$triage", (int)triage);
-            }
-
-            if (query.AuditId is { } auditId)
-            {
-                sql.Append(" AND audit_id = $audit");
-                command.Parameters.AddWithValue("$audit", auditId);
-            }
-
-            if (query.Category is { } category)
-            {
-                sql.Append(" AND category = $category");
-                command.Parameters.AddWithValue("$category", (int)category);
-            }
-
-            sql.Append(" ORDER BY received_ticks DESC, report_id DESC LIMIT $limit;");
-            command.Parameters.AddWithValue("$limit", query.Limit);
-            command.CommandText = sql.ToString();
+            SqliteFeedbackRows.PrepareList(command, query);
             var entries = new List<FeedbackEntry>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

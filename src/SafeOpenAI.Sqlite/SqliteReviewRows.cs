@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace SafeOpenAI.Sqlite;
@@ -24,6 +25,41 @@ internal static class SqliteReviewRows
         + "decided_by = $decided_by, decided_ticks = $decided_ticks, protected_material = $protected_material, "
         + "protected_answer = $protected_answer, protected_note = $protected_note, version = $version "
         + "WHERE review_id = $review_id AND version = $expected;";
+
+    /// <summary>
+    /// Sets the statement and parameters of a list query: earliest deadline first, then review id, so that
+    /// each filter is served by an index in that order (open reviews by the partial index of open ones).
+    /// </summary>
+    public static void PrepareList(SqliteCommand command, ReviewListQuery query)
+    {
+        var sql = new StringBuilder("SELECT ").Append(SelectList).Append(" FROM review_items WHERE 1 = 1");
+        if (query.OpenOnly)
+        {
+            sql.Append(" AND ").Append(SqliteReviewSchema.OpenCondition);
+        }
+
+        if (query.SafetyIdentifier is { } user)
+        {
+            sql.Append(" AND safety_identifier = $user");
+            command.Parameters.AddWithValue("$user", user);
+        }
+
+        if (query.AuditId is { } auditId)
+        {
+            sql.Append(" AND audit_id = $audit");
+            command.Parameters.AddWithValue("$audit", auditId);
+        }
+
+        if (query.DueBefore is { } dueBefore)
+        {
+            sql.Append(" AND deadline_ticks < $due");
+            command.Parameters.AddWithValue("$due", dueBefore.UtcTicks);
+        }
+
+        sql.Append(" ORDER BY deadline_ticks, review_id LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+    }
 
     /// <summary>Binds every column of <paramref name="record"/> to the named parameters of <see cref="InsertSql"/> and <see cref="ReplaceSql"/>.</summary>
     public static void Bind(SqliteCommand command, ReviewRecord record)

@@ -24,7 +24,8 @@ internal static class SqliteReviewSchema
         // rowid tables with the id unique, and every list is served by an index in its own order:
         // open reviews by deadline (partial: decided reviews cost it nothing), reviews by user and by
         // call, the access log by subject in time order (the row id breaks ties in append order), and
-        // reports by triage status, by time and by call.
+        // reports by triage status, by time and by call (with the status, so that a call's open reports
+        // are found by two equalities rather than through the far larger set of all open reports).
         """
         CREATE TABLE review_items (
             review_id           TEXT    NOT NULL PRIMARY KEY,
@@ -74,7 +75,7 @@ internal static class SqliteReviewSchema
         );
         CREATE INDEX ix_feedback_reports_triage ON feedback_reports (triage, received_ticks, report_id);
         CREATE INDEX ix_feedback_reports_received ON feedback_reports (received_ticks, report_id);
-        CREATE INDEX ix_feedback_reports_audit ON feedback_reports (audit_id);
+        CREATE INDEX ix_feedback_reports_audit ON feedback_reports (audit_id, triage, received_ticks, report_id);
         """,
     ];
 

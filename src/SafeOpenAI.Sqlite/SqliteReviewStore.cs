@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace SafeOpenAI.Sqlite;
@@ -23,6 +22,9 @@ namespace SafeOpenAI.Sqlite;
 /// </remarks>
 public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
 {
+    /// <summary>The access log of one subject, oldest first, ties in append order: served by <c>ix_review_access_log_subject</c>, whose entries end with the row id.</summary>
+    internal const string ListAccessSql = "SELECT subject_id, principal, action, at_ticks FROM review_access_log WHERE subject_id = $subject ORDER BY at_ticks, id;";
+
     private readonly SqliteReviewDatabase _database;
 
     /// <summary>Creates the store over the file named by <paramref name="connectionString"/>; see <see cref="SqliteReviewStore(SqliteHumanReviewOptions)"/>.</summary>
@@ -96,33 +98,7 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            var sql = new StringBuilder("SELECT ").Append(SqliteReviewRows.SelectList).Append(" FROM review_items WHERE 1 = 1");
-            if (query.OpenOnly)
-            {
-                sql.Append(" AND ").Append(SqliteReviewSchema.OpenCondition);
-            }
-
-            if (query.SafetyIdentifier is { } user)
-            {
-                sql.Append(" AND safety_identifier = $user");
-                command.Parameters.AddWithValue("$user", user);
-            }
-
-            if (query.AuditId is { } auditId)
-            {
-                sql.Append(" AND audit_id = $audit");
-                command.Parameters.AddWithValue("$audit", auditId);
-            }
-
-            if (query.DueBefore is { } dueBefore)
-            {
-                sql.Append(" AND deadline_ticks < $due");
-                command.Parameters.AddWithValue("$due", dueBefore.UtcTicks);
-            }
-
-            sql.Append(" ORDER BY deadline_ticks, review_id LIMIT $limit;");
-            command.Parameters.AddWithValue("$limit", query.Limit);
-            command.CommandText = sql.ToString();
+            SqliteReviewRows.PrepareList(command, query);
             var records = new List<ReviewRecord>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -192,7 +168,7 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT subject_id, principal, action, at_ticks FROM review_access_log WHERE subject_id = $subject ORDER BY at_ticks, id;";
+            command.CommandText = ListAccessSql;
             command.Parameters.AddWithValue("$subject", subjectId);
             var entries = new List<ReviewAccessEntry>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
