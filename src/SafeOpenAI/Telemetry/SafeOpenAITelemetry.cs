@@ -19,7 +19,7 @@ namespace SafeOpenAI;
 /// Message content is never recorded unless <see cref="TelemetryOptions.CaptureMessageContent"/> is
 /// on and the environment variable <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT</c> is
 /// <c>true</c>. Metric attributes never carry user identifiers or free text: only models, statuses,
-/// stage names, phases, verdict codes and moderation categories, all from bounded sets. Spans
+/// stage names, phases, verdict codes, moderation categories and feedback categories, all from bounded sets. Spans
 /// carry the call's audit id (<c>safeopenai.audit_id</c>), never the hashed safety identifier,
 /// session hash or tenant: the audit record, under the audit store's access control, links a
 /// trace to its user.
@@ -98,4 +98,11 @@ public static class SafeOpenAITelemetry
     /// guards take microseconds and the model seconds.
     /// </summary>
     public const string StageDurationMetric = "safeopenai.stage.duration";
+
+    /// <summary>
+    /// Counter of end users' feedback reports about answers (<c>{report}</c>) by
+    /// <c>safeopenai.feedback.category</c> (<c>harmful</c>, <c>wrong</c>, <c>privacy</c>,
+    /// <c>off_topic</c>, <c>other</c>); recorded by <see cref="FeedbackInbox"/> once a report is stored.
+    /// </summary>
+    public const string FeedbackReportsMetric = "safeopenai.feedback.reports";
 }
