@@ -22,7 +22,7 @@ internal static class SqliteFeedbackRows
         + "triaged_ticks = $triaged_ticks, protected_triage_note = $protected_triage_note, version = $version "
         + "WHERE report_id = $report_id AND version = $expected;";
 
-    /// <summary>Sets the statement and parameters of a list query: newest first, then report id descending, as the indexes on time order them.</summary>
+    /// <summary>Sets the statement and parameters of a list query: newest first, reports received at the same instant in reverse order of arrival, as the indexes on time order them.</summary>
     public static void PrepareList(SqliteCommand command, FeedbackQuery query)
     {
         var sql = new StringBuilder("SELECT ").Append(SelectList).Append(" FROM feedback_reports WHERE 1 = 1");
@@ -44,7 +44,7 @@ internal static class SqliteFeedbackRows
             command.Parameters.AddWithValue("$category", (int)category);
         }
 
-        sql.Append(" ORDER BY received_ticks DESC, report_id DESC LIMIT $limit;");
+        sql.Append(" ORDER BY received_ticks DESC, id DESC LIMIT $limit;");
         command.Parameters.AddWithValue("$limit", query.Limit);
         command.CommandText = sql.ToString();
     }

@@ -78,7 +78,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Newest first by <see cref="FeedbackEntry.ReceivedAt"/>, then by report id, descending.</remarks>
+    /// <remarks>Newest first by <see cref="FeedbackEntry.ReceivedAt"/>; reports received at the same instant in reverse order of arrival.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="FeedbackQuery.Limit"/> is not between 1 and 10,000.</exception>
     /// <exception cref="SqliteException">The file cannot be read.</exception>

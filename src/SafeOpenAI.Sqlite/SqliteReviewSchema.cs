@@ -21,14 +21,16 @@ internal static class SqliteReviewSchema
     private static readonly string[] Migrations =
     [
         // Version 1. Rows of reviews and reports carry their protected material (kilobytes), so they are
-        // rowid tables with the id unique, and every list is served by an index in its own order:
-        // open reviews by deadline (partial: decided reviews cost it nothing), reviews by user and by
-        // call, the access log by subject in time order (the row id breaks ties in append order), and
-        // reports by triage status, by time and by call (with the status, so that a call's open reports
-        // are found by two equalities rather than through the far larger set of all open reports).
+        // rowid tables: an explicit INTEGER PRIMARY KEY numbers rows in arrival order (VACUUM keeps it),
+        // which breaks ties of equal times, and the text id is unique. Every list is served by an index in
+        // its own order, whose entries end with that row id: open reviews by deadline (partial: decided
+        // reviews cost it nothing), reviews by deadline, by user and by call, the access log by subject
+        // in time order, and reports by triage status, by time and by call (with the status, so that a
+        // call's open reports are found by two equalities rather than among all open reports).
         """
         CREATE TABLE review_items (
-            review_id           TEXT    NOT NULL PRIMARY KEY,
+            id                  INTEGER PRIMARY KEY,
+            review_id           TEXT    NOT NULL UNIQUE,
             audit_id            TEXT    NOT NULL,
             status              INTEGER NOT NULL,
             reason_code         TEXT    NOT NULL,
@@ -48,9 +50,9 @@ internal static class SqliteReviewSchema
             protected_note      TEXT,
             version             INTEGER NOT NULL
         );
-        CREATE INDEX ix_review_items_open ON review_items (deadline_ticks, review_id) WHERE status IN (0, 1, 2);
-        CREATE INDEX ix_review_items_deadline ON review_items (deadline_ticks, review_id);
-        CREATE INDEX ix_review_items_user ON review_items (safety_identifier, deadline_ticks, review_id);
+        CREATE INDEX ix_review_items_open ON review_items (deadline_ticks) WHERE status IN (0, 1, 2);
+        CREATE INDEX ix_review_items_deadline ON review_items (deadline_ticks);
+        CREATE INDEX ix_review_items_user ON review_items (safety_identifier, deadline_ticks);
         CREATE INDEX ix_review_items_audit ON review_items (audit_id);
         CREATE TABLE review_access_log (
             id         INTEGER PRIMARY KEY,
@@ -61,7 +63,8 @@ internal static class SqliteReviewSchema
         );
         CREATE INDEX ix_review_access_log_subject ON review_access_log (subject_id, at_ticks);
         CREATE TABLE feedback_reports (
-            report_id                  TEXT    NOT NULL PRIMARY KEY,
+            id                         INTEGER PRIMARY KEY,
+            report_id                  TEXT    NOT NULL UNIQUE,
             audit_id                   TEXT    NOT NULL,
             category                   INTEGER NOT NULL,
             protected_comment          TEXT,
@@ -73,9 +76,9 @@ internal static class SqliteReviewSchema
             protected_triage_note      TEXT,
             version                    INTEGER NOT NULL
         );
-        CREATE INDEX ix_feedback_reports_triage ON feedback_reports (triage, received_ticks, report_id);
-        CREATE INDEX ix_feedback_reports_received ON feedback_reports (received_ticks, report_id);
-        CREATE INDEX ix_feedback_reports_audit ON feedback_reports (audit_id, triage, received_ticks, report_id);
+        CREATE INDEX ix_feedback_reports_triage ON feedback_reports (triage, received_ticks);
+        CREATE INDEX ix_feedback_reports_received ON feedback_reports (received_ticks);
+        CREATE INDEX ix_feedback_reports_audit ON feedback_reports (audit_id, triage, received_ticks);
         """,
     ];
 

@@ -86,7 +86,7 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
     }
 
     /// <inheritdoc />
-    /// <remarks>Earliest deadline first, then by review id. Open reviews are read from an index that holds only them.</remarks>
+    /// <remarks>Earliest deadline first; equal deadlines in the order the reviews were added. Open reviews are read from an index that holds only them.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ReviewListQuery.Limit"/> is not between 1 and 10,000.</exception>
     /// <exception cref="SqliteException">The file cannot be read.</exception>

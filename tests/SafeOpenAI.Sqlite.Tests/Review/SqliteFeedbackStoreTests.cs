@@ -82,7 +82,7 @@ public class SqliteFeedbackStoreTests
 
         Assert.Multiple(async () =>
         {
-            // Equal times (2 and 4) by report id, descending.
+            // Equal times (2 and 4) in reverse order of arrival.
             Assert.That(await Ids(new FeedbackQuery()), Is.EqualTo(new[] { Id(4), Id(2), Id(3), Id(1) }), "open, newest first");
             Assert.That(await Ids(new FeedbackQuery { Triage = null }), Is.EqualTo(new[] { Id(5), Id(4), Id(2), Id(3), Id(1) }));
             Assert.That(await Ids(new FeedbackQuery { Triage = FeedbackTriageStatus.Dismissed }), Is.EqualTo(new[] { Id(5) }));

@@ -133,7 +133,7 @@ public class SqliteReviewStoreTests
 
         Assert.Multiple(async () =>
         {
-            // Equal deadlines (3 and 4) in review id order.
+            // Equal deadlines (3 and 4) in the order they were added.
             Assert.That(await Ids(new ReviewListQuery()), Is.EqualTo(new[] { Id(2), Id(3), Id(4), Id(1), Id(6) }), "open, earliest deadline first");
             Assert.That(await Ids(new ReviewListQuery { OpenOnly = false }), Is.EqualTo(new[] { Id(5), Id(2), Id(3), Id(4), Id(1), Id(6) }));
             Assert.That(await Ids(new ReviewListQuery { SafetyIdentifier = Alice }), Is.EqualTo(new[] { Id(3), Id(1) }));
