@@ -5,7 +5,7 @@ namespace SafeOpenAI;
 /// <summary>
 /// The default <see cref="ISafetyAlertSink"/>: writes each alert as one structured warning
 /// (event id 3201, <c>SafetyAlert</c>) to the <c>SafeOpenAI.Anomaly</c> logger, with the rule,
-/// scope, subject (a user key, never a raw user id), observed value, threshold, unit, window in
+/// scope, subject (a user key, never a raw user id, or a review id), observed value, threshold, unit, window in
 /// seconds and the end of any suspension. Thread-safe.
 /// </summary>
 public sealed partial class LoggerSafetyAlertSink : ISafetyAlertSink

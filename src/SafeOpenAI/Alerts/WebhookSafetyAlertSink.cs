@@ -13,7 +13,7 @@ namespace SafeOpenAI;
 /// jitter, Microsoft.Extensions.Http.Resilience) and a timeout per attempt.
 /// </summary>
 /// <remarks>
-/// <para>The body (UTF-8 JSON, <c>application/json</c>), with no raw user data:</para>
+/// <para>The body (UTF-8 JSON, <c>application/json</c>), with no raw user data (<c>scope</c> is <c>user</c>, <c>global</c> or <c>review</c>; a review's subject is its review id):</para>
 /// <code>
 /// {"type":"safety_alert","rule":"anomaly.repeated_moderation_flags","scope":"user","subject":"&lt;user key&gt;",
 ///  "observed":3,"threshold":3,"unit":"count","window_seconds":3600,
@@ -88,6 +88,15 @@ public sealed class WebhookSafetyAlertSink : ISafetyAlertSink
         }
     }
 
+    /// <summary>The scope as the body names it: <c>user</c>, <c>global</c> or <c>review</c>.</summary>
+    internal static string ScopeName(AlertScope scope) => scope switch
+    {
+        AlertScope.User => "user",
+        AlertScope.Global => "global",
+        AlertScope.Review => "review",
+        _ => ((int)scope).ToString(CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Writes the JSON body of an alert.</summary>
     internal static byte[] Serialize(SafetyAlert alert)
     {
@@ -97,7 +106,7 @@ public sealed class WebhookSafetyAlertSink : ISafetyAlertSink
             json.WriteStartObject();
             json.WriteString("type", "safety_alert");
             json.WriteString("rule", alert.Rule);
-            json.WriteString("scope", alert.Scope == AlertScope.User ? "user" : "global");
+            json.WriteString("scope", ScopeName(alert.Scope));
             json.WriteString("subject", alert.Subject);
             json.WriteNumber("observed", alert.Observed);
             json.WriteNumber("threshold", alert.Threshold);

@@ -43,6 +43,7 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         ValidateOutput(options, errors);
         ValidateAudit(options.Audit, errors);
         ValidateAnomaly(options.Anomaly, Key, errors);
+        ValidateReview(options.Review, Key, errors);
 
         foreach (var (model, price) in options.Pricing)
         {
@@ -98,6 +99,59 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         if (!(anomaly.ErrorRateThreshold is > 0 and < 1))
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Anomaly:ErrorRateThreshold")} must be a share between 0 and 1, exclusive (was {anomaly.ErrorRateThreshold})."));
+        }
+    }
+
+    /// <summary>Adds an error, naming its key through <paramref name="key"/> (for example <c>SafeOpenAI:Review:Deadline</c>), for each invalid human review option.</summary>
+    internal static void ValidateReview(HumanReviewOptions review, Func<string, string> key, List<string> errors)
+    {
+        ValidateReviewQueue(review, key, errors);
+        if (string.IsNullOrWhiteSpace(review.ReviewerRole))
+        {
+            errors.Add($"{key("Review:ReviewerRole")} is required: the role whose members may review, for example safeopenai-reviewer.");
+        }
+
+        if (!string.IsNullOrEmpty(review.MaterialKey))
+        {
+            try
+            {
+                _ = new AuditContentProtector(review.MaterialKey);
+            }
+            catch (ArgumentException)
+            {
+                errors.Add($"{key("Review:MaterialKey")} must be 32 random bytes, base64-encoded (44 characters, for example from 'openssl rand -base64 32'), or empty for a random key per process with the in-memory store.");
+            }
+        }
+    }
+
+    /// <summary>Adds an error for each option the <see cref="HumanReviewQueue"/> itself depends on: deadlines, claims, polling and the note limit.</summary>
+    internal static void ValidateReviewQueue(HumanReviewOptions review, Func<string, string> key, List<string> errors)
+    {
+        void Duration(TimeSpan value, string name, TimeSpan minimum, TimeSpan maximum, string range)
+        {
+            if (value < minimum || value > maximum)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Review:" + name)} must be {range} (was {value})."));
+            }
+        }
+
+        Duration(review.Deadline, nameof(review.Deadline), TimeSpan.FromTicks(1), HumanReviewOptions.MaxDeadline, "a positive duration of at most 365 days");
+        Duration(review.EscalationDeadline, nameof(review.EscalationDeadline), TimeSpan.FromTicks(1), HumanReviewOptions.MaxDeadline, "a positive duration of at most 365 days");
+        Duration(review.ClaimTimeout, nameof(review.ClaimTimeout), TimeSpan.FromTicks(1), HumanReviewOptions.MaxClaimTimeout, "a positive duration of at most 7 days");
+        Duration(review.PollInterval, nameof(review.PollInterval), HumanReviewOptions.MinPollInterval, HumanReviewOptions.MaxPollInterval, "between 10 milliseconds and 1 minute");
+        if (!Enum.IsDefined(review.OnDeadline))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Review:OnDeadline")} must be Reject or Escalate (was {review.OnDeadline})."));
+        }
+
+        if (review.MaxEscalations is < 1 or > HumanReviewOptions.MostEscalations)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Review:MaxEscalations")} must be between 1 and {HumanReviewOptions.MostEscalations} escalations (was {review.MaxEscalations})."));
+        }
+
+        if (review.MaxNoteCharacters is < 1 or > HumanReviewOptions.MostNoteCharacters)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Review:MaxNoteCharacters")} must be between 1 and {HumanReviewOptions.MostNoteCharacters} characters (was {review.MaxNoteCharacters})."));
         }
     }
 
@@ -218,6 +272,18 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
             }
 
             RequireRange(threshold, 0, 1, $"Moderation:CategoryThresholds:{category}", errors);
+        }
+
+        if (moderation.ReviewThreshold is { } reviewThreshold)
+        {
+            RequireRange(reviewThreshold, 0, 1, "Moderation:ReviewThreshold", errors);
+            foreach (var (category, threshold) in moderation.CategoryThresholds)
+            {
+                if (reviewThreshold >= threshold)
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Key("Moderation:ReviewThreshold")} ({reviewThreshold}) must be below every block threshold, and {Key($"Moderation:CategoryThresholds:{category}")} is {threshold}: the grey zone between them would be empty."));
+                }
+            }
         }
     }
 

@@ -47,4 +47,14 @@ public sealed class ModerationOptions
     /// blocks even when the service did not flag it. Keys are API category names. Empty by default.
     /// </summary>
     public IDictionary<string, float> CategoryThresholds { get; } = new Dictionary<string, float>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets the start of the grey zone, 0 to 1, or <see langword="null"/> (the default) for
+    /// none: an input or answer that is not blocked but whose highest category score reaches it goes
+    /// to human review, with code <c>moderation.review:&lt;category&gt;</c> (see
+    /// <see cref="OpenAIModerationCheck"/>). Must be below every <see cref="CategoryThresholds"/>
+    /// entry, or the grey zone of that category would be empty. Needs <c>UseHumanReview()</c>;
+    /// without a review queue such calls are withheld (<c>review.unavailable</c>).
+    /// </summary>
+    public float? ReviewThreshold { get; set; }
 }

@@ -35,6 +35,13 @@ namespace SafeOpenAI;
 /// <c>max_score</c> and <c>model</c>. Category names are the API's.
 /// </para>
 /// <para>
+/// Grey zone: when nothing blocks and <see cref="ModerationOptions.ReviewThreshold"/> is set, a
+/// highest category score at or above it gives a Review verdict (the answer goes to a person) with
+/// code <c>moderation.review:&lt;category&gt;</c> and evidence <c>direction</c>, <c>top_category</c>,
+/// <c>top_score</c>, <c>review_threshold</c> and <c>model</c>. It counts as a moderation score in
+/// the audit record, not as a flag.
+/// </para>
+/// <para>
 /// Failure (an HTTP error as <see cref="ClientResultException"/>, a transport error, a response
 /// the SDK cannot read, or no answer within <see cref="ModerationOptions.Timeout"/> measured on
 /// the <see cref="TimeProvider"/>) follows <see cref="ModerationOptions.FailurePolicy"/>:
@@ -52,6 +59,9 @@ public sealed class OpenAIModerationCheck : IModerationCheck
     /// <summary>The code prefix of a blocking verdict: <c>moderation.flagged</c> (followed by <c>:&lt;category&gt;</c>).</summary>
     public const string FlaggedCode = "moderation.flagged";
 
+    /// <summary>The code prefix of a grey-zone verdict that sends the call to human review: <c>moderation.review</c> (followed by <c>:&lt;category&gt;</c>).</summary>
+    public const string ReviewCode = "moderation.review";
+
     /// <summary>The code of a fail-closed verdict: <c>moderation.unavailable</c>.</summary>
     public const string UnavailableCode = "moderation.unavailable";
 
@@ -62,6 +72,7 @@ public sealed class OpenAIModerationCheck : IModerationCheck
     private const string InputBlockedMessage = "This content was blocked by moderation.";
     private const string OutputBlockedMessage = "The answer was withheld by moderation.";
     private const string UnavailableMessage = "Moderation is unavailable; the request was not sent.";
+    private const string ReviewMessage = "This needs a check by a person before the answer is shown.";
 
     private readonly ModerationClient _client;
     private readonly TimeProvider _timeProvider;
@@ -69,6 +80,7 @@ public sealed class OpenAIModerationCheck : IModerationCheck
     private readonly ModerationFailurePolicy _failurePolicy;
     private readonly bool _blockWhenFlagged;
     private readonly string _configuredModel;
+    private readonly float? _reviewThreshold;
 
     // Indexed like ModerationCategories.All; NaN = no threshold.
     private readonly float[] _thresholds;
@@ -78,7 +90,7 @@ public sealed class OpenAIModerationCheck : IModerationCheck
     /// <param name="options">The settings; read once.</param>
     /// <param name="timeProvider">The clock for the timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">A <see cref="ModerationOptions.CategoryThresholds"/> key is not an API category name, or a threshold is outside 0 to 1.</exception>
+    /// <exception cref="ArgumentException">A <see cref="ModerationOptions.CategoryThresholds"/> key is not an API category name, or a threshold is outside 0 to 1; or <see cref="ModerationOptions.ReviewThreshold"/> is outside 0 to 1 or not below every category threshold.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ModerationOptions.Timeout"/> is zero or negative (other than <see cref="Timeout.InfiniteTimeSpan"/>, which means no timeout).</exception>
     public OpenAIModerationCheck(ModerationClient client, ModerationOptions options, TimeProvider? timeProvider = null)
     {
@@ -96,6 +108,23 @@ public sealed class OpenAIModerationCheck : IModerationCheck
         _blockWhenFlagged = options.BlockWhenFlagged;
         _configuredModel = options.Model;
         _thresholds = ModerationCategories.ToThresholdArray(options.CategoryThresholds);
+        if (options.ReviewThreshold is { } review)
+        {
+            if (float.IsNaN(review) || review < 0 || review > 1)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"ModerationOptions.ReviewThreshold must be between 0 and 1 (was {review})."), nameof(options));
+            }
+
+            foreach (var (category, threshold) in options.CategoryThresholds)
+            {
+                if (review >= threshold)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"ModerationOptions.ReviewThreshold ({review}) must be below every block threshold; the threshold of '{category}' is {threshold}."), nameof(options));
+                }
+            }
+
+            _reviewThreshold = review;
+        }
     }
 
     /// <summary>Gets the stage name: <c>OpenAIModeration</c>.</summary>
@@ -326,6 +355,20 @@ public sealed class OpenAIModerationCheck : IModerationCheck
 
             categories.Append(all[i].Name);
             inputTypes.Append(all[i].Name).Append('=').Append(InputKinds(category.ApplicableInputKinds));
+        }
+
+        if (!blocked && _reviewThreshold is { } reviewThreshold && maxIndex >= 0 && maxScore >= reviewThreshold)
+        {
+            // The grey zone: not blocked, but too close to a block for the answer to go out unseen.
+            var reviewEvidence = new Dictionary<string, string>(5, StringComparer.Ordinal)
+            {
+                ["direction"] = Direction(direction),
+                ["top_category"] = all[maxIndex].Name,
+                ["top_score"] = Format(maxScore),
+                ["review_threshold"] = Format(reviewThreshold),
+                ["model"] = model,
+            };
+            return new SafetyVerdict(StageName, SafetyAction.Review, ReviewCode + ":" + all[maxIndex].Name, ReviewMessage, reviewEvidence);
         }
 
         if (!blocked)

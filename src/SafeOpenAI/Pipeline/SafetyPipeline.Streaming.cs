@@ -76,14 +76,17 @@ public sealed partial class SafetyPipeline
             }
         }
 
-        stream.HoldAll = _streamingMode == StreamingMode.HoldBack && stream.WholeAnswerValidators.Count > 0;
+        // An answer an input stage already sent to human review is never streamed, whatever the mode:
+        // everything is held until the reviewer decides.
+        stream.Mode = call.FirstReview() is null ? _streamingMode : StreamingMode.HoldBack;
+        stream.HoldAll = stream.Mode == StreamingMode.HoldBack && (stream.WholeAnswerValidators.Count > 0 || call.FirstReview() is not null);
 
         // One entry for the whole stream: the model's chunks and the window checks between them
         // overlap, so they are timed together (whole-answer validators have their own entries).
         var start = call.Mark(ModelStage, SafetyPhase.Model);
         try
         {
-            return _streamingMode == StreamingMode.CutOff
+            return stream.Mode == StreamingMode.CutOff
                 ? await StreamWithCutOffAsync(stream, invokeModel, cancellationToken).ConfigureAwait(false)
                 : await StreamWithHoldBackAsync(stream, invokeModel, cancellationToken).ConfigureAwait(false);
         }
@@ -214,7 +217,7 @@ public sealed partial class SafetyPipeline
                 return call.Blocked(result.Verdict);
             }
 
-            if (result.RewrittenResponse is { } replacement && _streamingMode == StreamingMode.HoldBack)
+            if (result.RewrittenResponse is { } replacement && stream.Mode == StreamingMode.HoldBack)
             {
                 // Everything is still held (HoldAll), so the whole text can be replaced.
                 answerText = replacement.Text;
@@ -229,7 +232,7 @@ public sealed partial class SafetyPipeline
         if (outcome.Status == SafeChatStatus.Completed)
         {
             call.Response = answer;
-            await stream.ReleaseRemainingAsync(last, lastRelease, _streamingMode, cancellationToken).ConfigureAwait(false);
+            await stream.ReleaseRemainingAsync(last, lastRelease, stream.Mode, cancellationToken).ConfigureAwait(false);
         }
 
         return outcome;
@@ -260,6 +263,12 @@ public sealed partial class SafetyPipeline
                 {
                     return new WindowCheck(call.Blocked(verdict), window.Text);
                 }
+
+                if (verdict.Action == SafetyAction.Review)
+                {
+                    // A grey-zone window stops the stream like a window validator's Review: the rest is held.
+                    return new WindowCheck(await ReviewOrCompleteAsync(call, stream.PartialAnswer()).ConfigureAwait(false), window.Text);
+                }
             }
         }
 
@@ -287,7 +296,7 @@ public sealed partial class SafetyPipeline
 
             if (result.RewrittenResponse is { } rewritten)
             {
-                if (_streamingMode == StreamingMode.CutOff)
+                if (stream.Mode == StreamingMode.CutOff)
                 {
                     // The text has already been sent: the rewrite is recorded but cannot apply.
                     call.Add(new SafetyVerdict(StreamStage, SafetyAction.Allow, "stream.rewrite_not_applied", evidence: new Dictionary<string, string> { ["validator"] = validator.Name }), SafetyPhase.Output);

@@ -724,8 +724,9 @@ public sealed partial class SafetyPipeline
                 continue;
             }
 
-            var flagged = verdict.Action != SafetyAction.Allow;
-            var (categoryKey, scoreKey) = flagged ? ("top_category", "top_score") : ("max_category", "max_score");
+            // A block is a flag; a grey-zone Review verdict carries its score as top_* but is not one.
+            var flagged = verdict.Action == SafetyAction.Block;
+            var (categoryKey, scoreKey) = verdict.Evidence.ContainsKey("top_category") ? ("top_category", "top_score") : ("max_category", "max_score");
             if (verdict.Evidence.TryGetValue(categoryKey, out var category)
                 && verdict.Evidence.TryGetValue(scoreKey, out var text)
                 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var score))

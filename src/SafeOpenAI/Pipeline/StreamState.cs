@@ -26,7 +26,10 @@ internal sealed class StreamState(PipelineCall call, SafetyStreamReleaser releas
 
     public List<IOutputValidator> WholeAnswerValidators { get; } = [];
 
-    /// <summary>Gets or sets a value indicating whether every window is held until the whole answer passed (a whole-answer validator in HoldBack mode).</summary>
+    /// <summary>Gets or sets how this stream releases text: the configured mode, or HoldBack when the answer is already bound for human review.</summary>
+    public StreamingMode Mode { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether every window is held until the whole answer passed (a whole-answer validator in HoldBack mode, or an answer bound for human review).</summary>
     public bool HoldAll { get; set; }
 
     /// <summary>Gets or sets a value indicating whether a validator rewrote any window.</summary>

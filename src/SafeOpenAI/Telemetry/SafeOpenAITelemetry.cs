@@ -19,7 +19,7 @@ namespace SafeOpenAI;
 /// Message content is never recorded unless <see cref="TelemetryOptions.CaptureMessageContent"/> is
 /// on and the environment variable <c>OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT</c> is
 /// <c>true</c>. Metric attributes never carry user identifiers or free text: only models, statuses,
-/// stage names, phases, verdict codes, moderation categories and feedback categories, all from bounded sets. Spans
+/// stage names, phases, verdict codes, moderation categories, feedback categories and review outcomes, all from bounded sets. Spans
 /// carry the call's audit id (<c>safeopenai.audit_id</c>), never the hashed safety identifier,
 /// session hash or tenant: the audit record, under the audit store's access control, links a
 /// trace to its user.
@@ -105,4 +105,26 @@ public static class SafeOpenAITelemetry
     /// <c>off_topic</c>, <c>other</c>); recorded by <see cref="FeedbackInbox"/> once a report is stored.
     /// </summary>
     public const string FeedbackReportsMetric = "safeopenai.feedback.reports";
+
+    /// <summary>
+    /// Counter of answers held for human review (<c>{review}</c>) by <c>safeopenai.review.reason</c>:
+    /// the family of the verdict code that asked for review, the code before any <c>:detail</c>
+    /// (for example <c>review.risk_domain</c>, <c>moderation.review</c>, <c>groundedness.unsupported</c>).
+    /// Recorded by the <see cref="HumanReviewQueue"/>.
+    /// </summary>
+    public const string ReviewSubmittedMetric = "safeopenai.review.submitted";
+
+    /// <summary>
+    /// Counter of human reviews decided (<c>{review}</c>) by <c>safeopenai.review.outcome</c>
+    /// (<c>approved</c>, <c>edited</c>, <c>rejected</c>, <c>expired</c>); an expired review was
+    /// decided by the deadline policy. Recorded by the <see cref="HumanReviewQueue"/> that made the decision.
+    /// </summary>
+    public const string ReviewDecidedMetric = "safeopenai.review.decided";
+
+    /// <summary>
+    /// Histogram of the time from holding an answer to its decision, in seconds (<c>s</c>), by
+    /// <c>safeopenai.review.outcome</c>; an expired review counts until its (last) deadline. Buckets
+    /// from 1 s to 7 days, since reviewers answer in minutes to hours.
+    /// </summary>
+    public const string ReviewDecisionTimeMetric = "safeopenai.review.decision_time";
 }
