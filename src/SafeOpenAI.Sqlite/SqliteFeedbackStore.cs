@@ -13,9 +13,10 @@ namespace SafeOpenAI.Sqlite;
 /// compare-and-set, <c>UPDATE ... WHERE report_id = $id AND version = $expected</c>: of several processes
 /// or threads replacing the same version exactly one succeeds. The comment and the triage note are stored
 /// as the protected text the inbox hands over; ids, category, status, names and times are in the clear.
+/// As an <see cref="IDurableReviewStore"/>, it makes <c>UseHumanReview()</c> require <c>SafeOpenAI:Review:MaterialKey</c>.
 /// Thread-safe and safe across processes.
 /// </remarks>
-public sealed class SqliteFeedbackStore : IFeedbackStore
+public sealed class SqliteFeedbackStore : IFeedbackStore, IDurableReviewStore
 {
     private readonly SqliteReviewDatabase _database;
 
@@ -85,7 +86,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
     public async Task<IReadOnlyList<FeedbackEntry>> ListAsync(FeedbackQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        SqliteListLimit.Check(query.Limit, nameof(query));
+        SqliteListLimit.Check(query.Limit, nameof(FeedbackQuery), nameof(query));
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -6,7 +6,8 @@ namespace SafeOpenAI.Sqlite;
 /// Fails <see cref="SafeOpenAIOptions"/> validation, and so the host's start, when the SQLite review
 /// store is registered without <c>SafeOpenAI:Review:MaterialKey</c>: every process sharing the file must
 /// decrypt what the others wrote, so a random key per process (the in-memory store's fallback) cannot
-/// work. Thread-safe.
+/// work. Host start fails here, before <c>UseHumanReview()</c>'s queue would refuse to be created
+/// on first use. Thread-safe.
 /// </summary>
 internal sealed class SqliteHumanReviewKeyValidator : IValidateOptions<SafeOpenAIOptions>
 {
@@ -23,15 +24,7 @@ internal sealed class SqliteHumanReviewKeyValidator : IValidateOptions<SafeOpenA
                 + "Set it to 32 random bytes, base64-encoded (44 characters, for example from 'openssl rand -base64 32').");
         }
 
-        try
-        {
-            _ = new AuditContentProtector(options.Review.MaterialKey);
-        }
-        catch (ArgumentException)
-        {
-            return ValidateOptionsResult.Fail($"{Key} must be 32 random bytes, base64-encoded (44 characters, for example from 'openssl rand -base64 32').");
-        }
-
+        // A key that is set but malformed is reported by AddSafeOpenAI's own validator.
         return ValidateOptionsResult.Success;
     }
 }

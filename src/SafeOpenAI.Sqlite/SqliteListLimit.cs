@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SafeOpenAI.Sqlite;
 
 /// <summary>The bound on <see cref="ReviewListQuery.Limit"/> and <see cref="FeedbackQuery.Limit"/>: 1 to 10,000 rows, as their contracts say.</summary>
@@ -5,12 +7,12 @@ internal static class SqliteListLimit
 {
     public const int Max = 10_000;
 
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not between 1 and <see cref="Max"/>.</exception>
-    public static void Check(int limit, string paramName)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not between 1 and <see cref="Max"/>; the message names <paramref name="queryType"/>.</exception>
+    public static void Check(int limit, string queryType, string paramName)
     {
         if (limit is < 1 or > Max)
         {
-            throw new ArgumentOutOfRangeException(paramName, limit, "Limit must be between 1 and 10,000.");
+            throw new ArgumentOutOfRangeException(paramName, limit, string.Create(CultureInfo.InvariantCulture, $"{queryType}.Limit must be between 1 and {Max} (was {limit})."));
         }
     }
 }

@@ -27,9 +27,9 @@ internal static class SqliteReviewRows
         + "WHERE review_id = $review_id AND version = $expected;";
 
     /// <summary>
-    /// Sets the statement and parameters of a list query: earliest deadline first, equal deadlines in the
-    /// order the reviews were added, so that each filter is served by an index in that order (open reviews
-    /// by the partial index of open ones).
+    /// Sets the statement and parameters of a list query: earliest deadline first, then earliest created,
+    /// then by review id (as the in-memory store), so that each filter is served by an index in that order
+    /// (open reviews by the partial index of open ones).
     /// </summary>
     public static void PrepareList(SqliteCommand command, ReviewListQuery query)
     {
@@ -57,7 +57,7 @@ internal static class SqliteReviewRows
             command.Parameters.AddWithValue("$due", dueBefore.UtcTicks);
         }
 
-        sql.Append(" ORDER BY deadline_ticks, id LIMIT $limit;");
+        sql.Append(" ORDER BY deadline_ticks, created_ticks, review_id LIMIT $limit;");
         command.Parameters.AddWithValue("$limit", query.Limit);
         command.CommandText = sql.ToString();
     }

@@ -21,16 +21,15 @@ internal static class SqliteReviewSchema
     private static readonly string[] Migrations =
     [
         // Version 1. Rows of reviews and reports carry their protected material (kilobytes), so they are
-        // rowid tables: an explicit INTEGER PRIMARY KEY numbers rows in arrival order (VACUUM keeps it),
-        // which breaks ties of equal times, and the text id is unique. Every list is served by an index in
-        // its own order, whose entries end with that row id: open reviews by deadline (partial: decided
-        // reviews cost it nothing), reviews by deadline, by user and by call, the access log by subject
-        // in time order, and reports by triage status, by time and by call (with the status, so that a
-        // call's open reports are found by two equalities rather than among all open reports).
+        // rowid tables with the text id unique. Every list is served by an index in its own order:
+        // reviews by deadline, then creation and id (open ones by a partial index, so decided reviews
+        // cost it nothing), by user and by call; the access log by subject in append order (the row id,
+        // which an explicit INTEGER PRIMARY KEY keeps through VACUUM); reports by triage status, by time
+        // and by call (with the status, so that a call's open reports are found by two equalities rather
+        // than among all open reports), equal times in arrival order (the row id again).
         """
         CREATE TABLE review_items (
-            id                  INTEGER PRIMARY KEY,
-            review_id           TEXT    NOT NULL UNIQUE,
+            review_id           TEXT    NOT NULL PRIMARY KEY,
             audit_id            TEXT    NOT NULL,
             status              INTEGER NOT NULL,
             reason_code         TEXT    NOT NULL,
@@ -50,9 +49,9 @@ internal static class SqliteReviewSchema
             protected_note      TEXT,
             version             INTEGER NOT NULL
         );
-        CREATE INDEX ix_review_items_open ON review_items (deadline_ticks) WHERE status IN (0, 1, 2);
-        CREATE INDEX ix_review_items_deadline ON review_items (deadline_ticks);
-        CREATE INDEX ix_review_items_user ON review_items (safety_identifier, deadline_ticks);
+        CREATE INDEX ix_review_items_open ON review_items (deadline_ticks, created_ticks, review_id) WHERE status IN (0, 1, 2);
+        CREATE INDEX ix_review_items_deadline ON review_items (deadline_ticks, created_ticks, review_id);
+        CREATE INDEX ix_review_items_user ON review_items (safety_identifier, deadline_ticks, created_ticks, review_id);
         CREATE INDEX ix_review_items_audit ON review_items (audit_id);
         CREATE TABLE review_access_log (
             id         INTEGER PRIMARY KEY,
@@ -61,7 +60,7 @@ internal static class SqliteReviewSchema
             action     INTEGER NOT NULL,
             at_ticks   INTEGER NOT NULL
         );
-        CREATE INDEX ix_review_access_log_subject ON review_access_log (subject_id, at_ticks);
+        CREATE INDEX ix_review_access_log_subject ON review_access_log (subject_id);
         CREATE TABLE feedback_reports (
             id                         INTEGER PRIMARY KEY,
             report_id                  TEXT    NOT NULL UNIQUE,

@@ -17,13 +17,14 @@ namespace SafeOpenAI.Sqlite;
 /// </para>
 /// <para>
 /// Only ids, status, codes, names, counts and times are stored in the clear; the material, the released
-/// answer and the note are stored as the protected text the queue hands over. Thread-safe and safe across processes.
+/// answer and the note are stored as the protected text the queue hands over. As an <see cref="IDurableReviewStore"/>,
+/// it makes <c>UseHumanReview()</c> require <c>SafeOpenAI:Review:MaterialKey</c>. Thread-safe and safe across processes.
 /// </para>
 /// </remarks>
-public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
+public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog, IDurableReviewStore
 {
-    /// <summary>The access log of one subject, oldest first, ties in append order: served by <c>ix_review_access_log_subject</c>, whose entries end with the row id.</summary>
-    internal const string ListAccessSql = "SELECT subject_id, principal, action, at_ticks FROM review_access_log WHERE subject_id = $subject ORDER BY at_ticks, id;";
+    /// <summary>The access log of one subject in append order: served by <c>ix_review_access_log_subject</c>, whose entries end with the row id.</summary>
+    internal const string ListAccessSql = "SELECT subject_id, principal, action, at_ticks FROM review_access_log WHERE subject_id = $subject ORDER BY id;";
 
     private readonly SqliteReviewDatabase _database;
 
@@ -86,14 +87,14 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
     }
 
     /// <inheritdoc />
-    /// <remarks>Earliest deadline first; equal deadlines in the order the reviews were added. Open reviews are read from an index that holds only them.</remarks>
+    /// <remarks>Earliest deadline first, then earliest created, then by review id. Open reviews are read from an index that holds only them.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ReviewListQuery.Limit"/> is not between 1 and 10,000.</exception>
     /// <exception cref="SqliteException">The file cannot be read.</exception>
     public async Task<IReadOnlyList<ReviewRecord>> ListAsync(ReviewListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        SqliteListLimit.Check(query.Limit, nameof(query));
+        SqliteListLimit.Check(query.Limit, nameof(ReviewListQuery), nameof(query));
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -159,7 +160,10 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog
     }
 
     /// <inheritdoc />
-    /// <remarks>Oldest first by <see cref="ReviewAccessEntry.At"/>; entries of the same time in the order they were appended.</remarks>
+    /// <remarks>
+    /// In the order the entries were appended (committed), whichever process appended them: the order in
+    /// which the reads and decisions happened, even when the clocks of two processes disagree.
+    /// </remarks>
     /// <exception cref="SqliteException">The file cannot be read.</exception>
     public async Task<IReadOnlyList<ReviewAccessEntry>> ListAsync(string subjectId, CancellationToken cancellationToken)
     {

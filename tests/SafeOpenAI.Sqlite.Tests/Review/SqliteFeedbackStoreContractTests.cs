@@ -10,11 +10,7 @@ public class SqliteFeedbackStoreContractTests : FeedbackStoreContractTests
     [TearDown]
     public void DeleteFiles()
     {
-        foreach (var db in _databases)
-        {
-            db.Dispose();
-        }
-
+        _databases.ForEach(db => db.Dispose());
         _databases.Clear();
     }
 

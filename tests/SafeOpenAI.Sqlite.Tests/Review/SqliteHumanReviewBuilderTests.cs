@@ -8,25 +8,32 @@ public class SqliteHumanReviewBuilderTests
 {
     private const string Key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
-    [Test]
-    public void The_sqlite_stores_replace_stores_registered_before_and_the_log_is_the_review_store()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void The_sqlite_stores_replace_the_in_memory_ones_before_or_after_UseHumanReview_and_the_log_is_the_review_store(bool humanReviewFirst)
     {
         using var db = new TempDatabase();
         var services = new ServiceCollection();
-        var builder = services.AddSafeOpenAI(o => o.Review.MaterialKey = Key);
-        services.AddSingleton<IReviewStore, InMemoryReviewStore>();
-        services.AddSingleton<IReviewAccessLog, InMemoryReviewStore>();
-        services.AddSingleton<IFeedbackStore, InMemoryFeedbackStore>();
+        var builder = services.AddSafeOpenAI(o => Valid(o, Key));
+        if (humanReviewFirst)
+        {
+            builder.UseHumanReview().UseSqliteHumanReview(db.ConnectionString);
+        }
+        else
+        {
+            builder.UseSqliteHumanReview(db.ConnectionString).UseHumanReview();
+        }
 
-        builder.UseSqliteHumanReview(db.ConnectionString);
         using var provider = services.BuildServiceProvider();
 
         var reviews = provider.GetRequiredService<IReviewStore>();
         Assert.That(reviews, Is.InstanceOf<SqliteReviewStore>());
         Assert.That(provider.GetRequiredService<IReviewAccessLog>(), Is.SameAs(reviews));
         Assert.That(provider.GetRequiredService<SqliteReviewStore>(), Is.SameAs(reviews));
-        Assert.That(provider.GetRequiredService<IFeedbackStore>(), Is.InstanceOf<SqliteFeedbackStore>());
+        Assert.That(provider.GetRequiredService<IFeedbackStore>(), Is.SameAs(provider.GetRequiredService<SqliteFeedbackStore>()));
         Assert.That(provider.GetServices<IReviewStore>().Count(), Is.EqualTo(1));
+        Assert.That(provider.GetServices<IFeedbackStore>().Count(), Is.EqualTo(1));
+        Assert.That(provider.GetRequiredService<IHumanReviewQueue>(), Is.Not.Null, "the queue is built over the SQLite store");
     }
 
     [Test]
@@ -101,12 +108,15 @@ public class SqliteHumanReviewBuilderTests
     private static IHost Host(TempDatabase db, string? key)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddSafeOpenAI(o =>
-        {
-            o.ApiKey = "sk-test-not-used";
-            o.Identity.HashKey = "builder-test-hash-key-0123456789abcdef";
-            o.Review.MaterialKey = key;
-        }).UseSqliteHumanReview(db.ConnectionString);
+        builder.Services.AddSafeOpenAI(o => Valid(o, key)).UseHumanReview().UseSqliteHumanReview(db.ConnectionString);
         return builder.Build();
+    }
+
+    /// <summary>Options that pass validation but for the material key; the API key is never used (nothing is called).</summary>
+    private static void Valid(SafeOpenAIOptions options, string? materialKey)
+    {
+        options.ApiKey = "sk-test-not-used";
+        options.Identity.HashKey = "builder-test-hash-key-0123456789abcdef";
+        options.Review.MaterialKey = materialKey;
     }
 }

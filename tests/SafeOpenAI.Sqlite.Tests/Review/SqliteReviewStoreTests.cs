@@ -122,8 +122,10 @@ public class SqliteReviewStoreTests
     {
         await _store.AddAsync(Pending(Id(1), T0.AddHours(3), Alice, "audit-x"), CancellationToken.None);
         await _store.AddAsync(Pending(Id(2), T0.AddHours(1), Bob), CancellationToken.None);
-        await _store.AddAsync(Pending(Id(3), T0.AddHours(2), Alice), CancellationToken.None);
         await _store.AddAsync(Pending(Id(4), T0.AddHours(2), null, "audit-x"), CancellationToken.None);
+        await _store.AddAsync(Pending(Id(3), T0.AddHours(2), Alice), CancellationToken.None);
+        var createdEarlier = Pending(Id(7), T0.AddHours(2));
+        await _store.AddAsync(createdEarlier with { Summary = createdEarlier.Summary with { CreatedAt = T0.AddMinutes(-1) } }, CancellationToken.None);
         var decided = Pending(Id(5), T0.AddMinutes(30), Alice);
         await _store.AddAsync(decided, CancellationToken.None);
         await _store.TryReplaceAsync(Next(decided, ReviewStatus.Rejected), 1, CancellationToken.None);
@@ -133,15 +135,15 @@ public class SqliteReviewStoreTests
 
         Assert.Multiple(async () =>
         {
-            // Equal deadlines (3 and 4) in the order they were added.
-            Assert.That(await Ids(new ReviewListQuery()), Is.EqualTo(new[] { Id(2), Id(3), Id(4), Id(1), Id(6) }), "open, earliest deadline first");
-            Assert.That(await Ids(new ReviewListQuery { OpenOnly = false }), Is.EqualTo(new[] { Id(5), Id(2), Id(3), Id(4), Id(1), Id(6) }));
+            // Equal deadlines: the earlier created first (7), then equal creation times by review id (3 before 4, added after it).
+            Assert.That(await Ids(new ReviewListQuery()), Is.EqualTo(new[] { Id(2), Id(7), Id(3), Id(4), Id(1), Id(6) }), "open, earliest deadline first");
+            Assert.That(await Ids(new ReviewListQuery { OpenOnly = false }), Is.EqualTo(new[] { Id(5), Id(2), Id(7), Id(3), Id(4), Id(1), Id(6) }));
             Assert.That(await Ids(new ReviewListQuery { SafetyIdentifier = Alice }), Is.EqualTo(new[] { Id(3), Id(1) }));
             Assert.That(await Ids(new ReviewListQuery { SafetyIdentifier = Alice, OpenOnly = false }), Is.EqualTo(new[] { Id(5), Id(3), Id(1) }));
             Assert.That(await Ids(new ReviewListQuery { AuditId = "audit-x" }), Is.EqualTo(new[] { Id(4), Id(1) }));
             Assert.That(await Ids(new ReviewListQuery { DueBefore = T0.AddHours(2) }), Is.EqualTo(new[] { Id(2) }), "the bound is exclusive");
-            Assert.That(await Ids(new ReviewListQuery { DueBefore = T0.AddHours(2).AddTicks(1) }), Is.EqualTo(new[] { Id(2), Id(3), Id(4) }));
-            Assert.That(await Ids(new ReviewListQuery { Limit = 2 }), Is.EqualTo(new[] { Id(2), Id(3) }));
+            Assert.That(await Ids(new ReviewListQuery { DueBefore = T0.AddHours(2).AddTicks(1) }), Is.EqualTo(new[] { Id(2), Id(7), Id(3), Id(4) }));
+            Assert.That(await Ids(new ReviewListQuery { Limit = 2 }), Is.EqualTo(new[] { Id(2), Id(7) }));
             Assert.That(await Ids(new ReviewListQuery { SafetyIdentifier = Bob, AuditId = "audit-x" }), Is.Empty);
         });
     }
@@ -155,7 +157,7 @@ public class SqliteReviewStoreTests
     }
 
     [Test]
-    public async Task The_access_log_lists_one_subject_oldest_first_and_same_times_in_append_order()
+    public async Task The_access_log_lists_one_subject_in_append_order_whatever_the_times_say()
     {
         ReviewAccessEntry[] entries =
         [
@@ -171,7 +173,8 @@ public class SqliteReviewStoreTests
             await _store.AppendAsync(entry, CancellationToken.None);
         }
 
-        Assert.That(await _store.ListAsync(Id(1), CancellationToken.None), Is.EqualTo(new[] { entries[1], entries[0], entries[3], entries[4], entries[5] }));
+        // The second entry carries an earlier time (another process's clock): the log keeps the order things happened in.
+        Assert.That(await _store.ListAsync(Id(1), CancellationToken.None), Is.EqualTo(new[] { entries[0], entries[1], entries[3], entries[4], entries[5] }));
         Assert.That(await _store.ListAsync(Id(2), CancellationToken.None), Is.EqualTo(new[] { entries[2] }));
         Assert.That(await _store.ListAsync(Id(3), CancellationToken.None), Is.Empty);
     }
