@@ -61,6 +61,7 @@ if (prompts.Count == 0)
     await CuratedStep.RunAsync(local, printer, Console.Out, tour.Steps + (local is null ? 4 : 5), cancellation.Token);
     await StreamingStep.RunAsync(local, Console.Out, tour.Steps + (local is null ? 5 : 6), cancellation.Token);
     await AbuseStep.RunAsync(local?.BaseUri, printer, Console.Out, tour.Steps + (local is null ? 6 : 7), cancellation.Token);
+    await ReviewStep.RunAsync(local?.BaseUri, printer, Console.Out, tour.Steps + (local is null ? 7 : 8), cancellation.Token);
 }
 else
 {
