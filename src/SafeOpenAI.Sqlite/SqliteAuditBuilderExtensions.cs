@@ -25,7 +25,8 @@ public static class SqliteAuditBuilderExtensions
     /// Stores every audit record in a SQLite file, replacing the default <see cref="LoggerAuditSink"/>.
     /// The sink is a singleton, created (and its file opened and migrated) when first resolved and
     /// disposed, with its queue flushed, when the service provider is disposed (host shutdown).
-    /// A <see cref="SqliteAuditStore"/> over the same file is registered for queries.
+    /// A <see cref="SqliteAuditStore"/> over the same file is registered for queries, and as the
+    /// <see cref="IAuditRecordReader"/> unless one is registered already (feedback triage reads the reported call's record through it).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options; <see cref="SqliteAuditOptions.ConnectionString"/> is required.</param>
@@ -43,6 +44,7 @@ public static class SqliteAuditBuilderExtensions
         services.RemoveAll<SqliteAuditStore>();
         services.AddSingleton(_ => new SqliteAuditSink(options));
         services.AddSingleton(_ => new SqliteAuditStore(options.ConnectionString));
+        services.TryAddSingleton<IAuditRecordReader>(sp => sp.GetRequiredService<SqliteAuditStore>());
         services.RemoveAll<IAuditSink>();
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<SqliteAuditSink>());
         return builder;

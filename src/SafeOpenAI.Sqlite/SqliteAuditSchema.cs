@@ -115,6 +115,14 @@ internal static class SqliteAuditSchema
         return Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Whether the file holds the audit table, that is, whether an audit writer has migrated it.</summary>
+    public static bool HasAuditTable(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_records';";
+        return Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
     /// <summary>The columns to select from a database of schema <paramref name="version"/>: a file not yet migrated by a newer writer still reads.</summary>
     public static string SelectListFor(int version) => version >= 2 ? SqliteAuditColumns.SelectList : SqliteAuditColumns.SelectListV1;
 

@@ -7,9 +7,10 @@ namespace SafeOpenAI.Sqlite;
 /// Reads the audit records a <see cref="SqliteAuditSink"/> stored: the incident-response view,
 /// by user, time range, verdict code, review id and flagged calls, newest first. Each query opens its own
 /// connection (WAL mode lets it read while the sink writes). Reads files of every schema version this
-/// library knows without migrating them (fields a version lacks read as null). Thread-safe.
+/// library knows without migrating them (fields a version lacks read as null). As the
+/// <see cref="IAuditRecordReader"/>, it lets reviewers triage a feedback report next to the call's record. Thread-safe.
 /// </summary>
-public sealed class SqliteAuditStore
+public sealed class SqliteAuditStore : IAuditRecordReader
 {
     private readonly string _connectionString;
 
@@ -93,13 +94,19 @@ public sealed class SqliteAuditStore
     /// <summary>Returns the record of one call, or <see langword="null"/> when the file has none with that id.</summary>
     /// <param name="auditId">The audit id (<see cref="SafeChatResult.AuditId"/>).</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    /// <returns>The record or <see langword="null"/>.</returns>
+    /// <returns>The record, or <see langword="null"/> when there is none (also when no audit sink has written to the file yet).</returns>
     /// <exception cref="ArgumentException"><paramref name="auditId"/> is null or empty.</exception>
-    /// <exception cref="SqliteException">The file cannot be read or is not an audit database.</exception>
+    /// <exception cref="SqliteException">The file cannot be read.</exception>
     public async Task<AuditRecord?> GetAsync(string auditId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(auditId);
         using var connection = SqliteAuditSchema.Open(_connectionString);
+        if (!SqliteAuditSchema.HasAuditTable(connection))
+        {
+            // A review process may read a shared file before any writer created the audit tables.
+            return null;
+        }
+
         var version = SqliteAuditSchema.ReadVersion(connection);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT " + SqliteAuditSchema.SelectListFor(version) + " FROM audit_records WHERE audit_id = $id;";

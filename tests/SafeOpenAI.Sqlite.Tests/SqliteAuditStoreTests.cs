@@ -31,6 +31,26 @@ public class SqliteAuditStoreTests
     public void Delete() => _db.Dispose();
 
     [Test]
+    public async Task A_record_is_read_back_by_its_id_and_an_unknown_id_reads_null()
+    {
+        var reader = _db.Store();
+        var record = await reader.GetAsync("3", CancellationToken.None);
+        Assert.That(record, Is.Not.Null);
+        Assert.That(record!.SafetyIdentifier, Is.EqualTo(Bob));
+        Assert.That(record.VerdictCodes, Does.Contain("InjectionGuard:injection.detected"));
+        Assert.That(await reader.GetAsync("no-such-call", CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public async Task A_file_no_audit_writer_has_touched_reads_null_instead_of_failing()
+    {
+        using var fresh = new TempDatabase();
+        // Another process created the file for its review tables only.
+        await fresh.ReviewStore().GetAsync("any", CancellationToken.None);
+        Assert.That(await fresh.Store().GetAsync("any", CancellationToken.None), Is.Null);
+    }
+
+    [Test]
     public async Task Everything_newest_first() =>
         Assert.That(await Ids(new SqliteAuditQuery()), Is.EqualTo(new[] { "6", "5", "4", "3", "2", "1" }));
 

@@ -20,6 +20,10 @@ internal sealed class TempDatabase : IDisposable
 
     public SqliteAuditStore Store() => new(ConnectionString);
 
+    public SqliteReviewStore ReviewStore(string? extra = null) => new(ConnectionString + extra);
+
+    public SqliteFeedbackStore FeedbackStore(string? extra = null) => new(ConnectionString + extra);
+
     public long Scalar(string sql) => Convert.ToInt64(Query(sql), System.Globalization.CultureInfo.InvariantCulture);
 
     public string Text(string sql) => Convert.ToString(Query(sql), System.Globalization.CultureInfo.InvariantCulture)!;
@@ -35,6 +39,8 @@ internal sealed class TempDatabase : IDisposable
 
     public void Dispose()
     {
+        // The review stores keep pooled connections open; release them with the file.
+        SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_directory, recursive: true);
