@@ -160,7 +160,8 @@ public static partial class WebApp
             // Health, money and legal questions: the answer waits for a person (review.risk_domain).
             .AddRiskDomainReview()
             .UseSqliteAudit(ConnectionString(dataDirectory, AuditFileName))
-            .UseHumanReview();
+            .UseHumanReview()
+            .UseSqliteHumanReview(ConnectionString(dataDirectory, ReviewFileName));
 
         if (developmentKeys is not null)
         {
