@@ -53,7 +53,16 @@ public static partial class WebApp
         var options = builder.Configuration.GetSection(WebAppOptions.SectionName).Get<WebAppOptions>() ?? new WebAppOptions();
         options.Validate();
         var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
-        Directory.CreateDirectory(dataDirectory);
+        // Owner-only where the platform has Unix modes: the folder holds keys in Development.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var developmentKeys = builder.Environment.IsDevelopment() ? DevelopmentKeys.LoadOrCreate(dataDirectory) : null;
 
         AddAccounts(builder, dataDirectory);

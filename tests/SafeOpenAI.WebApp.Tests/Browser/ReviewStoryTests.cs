@@ -35,6 +35,9 @@ public sealed class ReviewStoryTests : BrowserTest
         Assert.That(auditId, Is.Not.Null.And.Not.Empty);
         await Expect(held.GetByTestId("review-id")).ToHaveTextAsync(reviewId!);
         await ScreenshotAsync(alice, "health-question-held");
+        // The review id is kept in the clear, so finding it shows the scan reads the review store.
+        Assert.That(DataFilesContain(reviewId!), Is.True, "the scan reads the review store");
+        Assert.That(DataFilesContain(question), Is.False, "the held conversation is encrypted at rest");
 
         var rita = await SignInAsync("rita", Demo.RitaPassword);
         var item = await OpenReviewAsync(rita, reviewId!);
@@ -72,6 +75,7 @@ public sealed class ReviewStoryTests : BrowserTest
         await Expect(held.GetByTestId("report-thanks")).ToHaveTextAsync("Thanks, a person will look at it.");
         await Expect(held.GetByTestId("report-toggle")).ToHaveCountAsync(0);
         await ScreenshotAsync(alice, "alice-reported-the-answer");
+        Assert.That(DataFilesContain("The dose for children is missing."), Is.False, "the report's comment is encrypted at rest");
 
         await item.GotoAsync("/Review");
         var reportRow = item.Locator($"[data-testid=report-row][data-audit-id='{auditId}']");
@@ -150,6 +154,24 @@ public sealed class ReviewStoryTests : BrowserTest
         await Expect(held.GetByTestId("answer")).ToHaveCountAsync(0);
         await Expect(held.GetByTestId("report-toggle")).ToHaveCountAsync(0);
         await ScreenshotAsync(alice, "alice-sees-the-rejection");
+    }
+
+    /// <summary>Looks for a text, as UTF-8, in every file of the app's data folder (SQLite files with their WAL, keys).</summary>
+    private static bool DataFilesContain(string text)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes(text);
+        foreach (var path in Directory.EnumerateFiles(BrowserFixture.App.DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            file.CopyTo(copy);
+            if (copy.GetBuffer().AsSpan(0, (int)copy.Length).IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<IPage> OpenReviewAsync(IPage reviewer, string reviewId)

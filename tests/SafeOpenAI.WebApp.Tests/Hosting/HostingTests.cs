@@ -43,7 +43,7 @@ public sealed class HostingTests
 
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.That(error!.Message, Does.Contain("SafeOpenAI:Identity:HashKey"));
+        Assert.That(error!.Message, Does.Contain("SafeOpenAI:Identity:HashKey").And.Contain("SafeOpenAI:Review:MaterialKey"));
         Assert.That(File.Exists(Path.Combine(_dataDirectory, DevelopmentKeys.FileName)), Is.False, "no key file outside Development");
     }
 
