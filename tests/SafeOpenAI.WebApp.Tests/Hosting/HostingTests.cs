@@ -56,7 +56,7 @@ public sealed class HostingTests
         Assert.That(second, Is.EqualTo(first));
         Assert.That(first.IdentityHashKey, Does.Match("^[0-9a-f]{64}$"));
         Assert.That(Convert.FromBase64String(first.ReviewMaterialKey), Has.Length.EqualTo(32));
-        Assert.That(DevelopmentKeys.LoadOrCreate(Directory.CreateTempSubdirectory("safeopenai-webapp-other-").FullName), Is.Not.EqualTo(first));
+        Assert.That(DevelopmentKeys.LoadOrCreate(Directory.CreateDirectory(Path.Combine(_dataDirectory, "other")).FullName), Is.Not.EqualTo(first));
         if (!OperatingSystem.IsWindows())
         {
             Assert.That(File.GetUnixFileMode(Path.Combine(_dataDirectory, DevelopmentKeys.FileName)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
