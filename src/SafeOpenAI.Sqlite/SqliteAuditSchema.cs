@@ -60,6 +60,8 @@ internal static class SqliteAuditSchema
         """,
     ];
 
+    private const string VersionTable = "schema_migrations";
+
     /// <summary>Gets the newest schema version this library writes.</summary>
     public static int LatestVersion => Migrations.Length;
 
@@ -76,52 +78,22 @@ internal static class SqliteAuditSchema
         var target = targetVersion ?? LatestVersion;
         ArgumentOutOfRangeException.ThrowIfLessThan(target, 1, nameof(targetVersion));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(target, LatestVersion, nameof(targetVersion));
-        Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, syncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+        SqliteMigrator.Execute(connection, "PRAGMA journal_mode=WAL;");
+        SqliteMigrator.Execute(connection, syncEveryCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
 
         // 64 MiB of page cache (default 2 MiB): the random-keyed indexes stay in memory longer.
-        Execute(connection, "PRAGMA cache_size=-65536;");
+        SqliteMigrator.Execute(connection, "PRAGMA cache_size=-65536;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);", transaction);
-        using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
-        var current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (current > LatestVersion)
-        {
-            throw new NotSupportedException($"The audit database has schema version {current}; this library knows versions up to {LatestVersion}.");
-        }
-
-        for (var version = current + 1; version <= target; version++)
-        {
-            Execute(connection, Migrations[version - 1], transaction);
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO schema_migrations (version, applied_utc) VALUES ($version, $applied);";
-            insert.Parameters.AddWithValue("$version", version);
-            insert.Parameters.AddWithValue("$applied", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-            insert.ExecuteNonQuery();
-        }
-
+        SqliteMigrator.Apply(connection, transaction, VersionTable, Migrations, target, "audit");
         transaction.Commit();
     }
 
     /// <summary>Reads the schema version of an audit database (without migrating it).</summary>
     /// <exception cref="SqliteException">The file is not an audit database.</exception>
-    public static int ReadVersion(SqliteConnection connection)
-    {
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
-        return Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    public static int ReadVersion(SqliteConnection connection) => SqliteMigrator.ReadVersion(connection, VersionTable);
 
     /// <summary>Whether the file holds the audit table, that is, whether an audit writer has migrated it.</summary>
-    public static bool HasAuditTable(SqliteConnection connection)
-    {
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_records';";
-        return Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
-    }
+    public static bool HasAuditTable(SqliteConnection connection) => SqliteMigrator.HasTable(connection, "audit_records");
 
     /// <summary>The columns to select from a database of schema <paramref name="version"/>: a file not yet migrated by a newer writer still reads.</summary>
     public static string SelectListFor(int version) => version >= 2 ? SqliteAuditColumns.SelectList : SqliteAuditColumns.SelectListV1;
@@ -148,13 +120,5 @@ internal static class SqliteAuditSchema
         }
 
         return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

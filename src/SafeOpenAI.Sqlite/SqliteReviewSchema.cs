@@ -84,6 +84,8 @@ internal static class SqliteReviewSchema
     /// <summary>The condition of the partial index <c>ix_review_items_open</c>, written exactly as there so that SQLite's planner uses it.</summary>
     public const string OpenCondition = "status IN (0, 1, 2)";
 
+    private const string VersionTable = "review_schema_migrations";
+
     /// <summary>Gets the newest schema version this library writes.</summary>
     public static int LatestVersion => Migrations.Length;
 
@@ -100,51 +102,13 @@ internal static class SqliteReviewSchema
         var target = targetVersion ?? LatestVersion;
         ArgumentOutOfRangeException.ThrowIfLessThan(target, 1, nameof(targetVersion));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(target, LatestVersion, nameof(targetVersion));
-        Execute(connection, "PRAGMA journal_mode=WAL;");
+        SqliteMigrator.Execute(connection, "PRAGMA journal_mode=WAL;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, "CREATE TABLE IF NOT EXISTS review_schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_utc TEXT NOT NULL);", transaction);
-        var current = ReadVersion(connection, transaction);
-        if (current > LatestVersion)
-        {
-            throw new NotSupportedException($"The review tables of this database have schema version {current}; this library knows versions up to {LatestVersion}.");
-        }
-
-        for (var version = current + 1; version <= target; version++)
-        {
-            Execute(connection, Migrations[version - 1], transaction);
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO review_schema_migrations (version, applied_utc) VALUES ($version, $applied);";
-            insert.Parameters.AddWithValue("$version", version);
-            insert.Parameters.AddWithValue("$applied", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-            insert.ExecuteNonQuery();
-        }
-
+        SqliteMigrator.Apply(connection, transaction, VersionTable, Migrations, target, "review");
         transaction.Commit();
     }
 
     /// <summary>Reads the review schema version of a file: 0 when it has no review tables yet.</summary>
-    public static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
-    {
-        using var exists = connection.CreateCommand();
-        exists.Transaction = transaction;
-        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'review_schema_migrations';";
-        if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-        {
-            return 0;
-        }
-
-        using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM review_schema_migrations;";
-        return Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    public static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null) =>
+        SqliteMigrator.ReadVersion(connection, VersionTable, transaction);
 }
