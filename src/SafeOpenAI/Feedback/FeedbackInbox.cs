@@ -37,7 +37,6 @@ public sealed partial class FeedbackInbox : IFeedbackSink
     /// <summary>The name of the metric attribute that carries the category: <c>safeopenai.feedback.category</c>.</summary>
     internal const string CategoryAttribute = "safeopenai.feedback.category";
 
-    private const string Anonymous = "(anonymous)";
 
     /// <summary>How often a triage is retried when another change lands between its read and its write.</summary>
     private const int MaxTriageAttempts = 100;
@@ -47,7 +46,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
 
     private readonly IFeedbackStore _store;
     private readonly IReviewAccessLog _accessLog;
-    private readonly IReviewerAuthorization _authorization;
+    private readonly ReviewerGate _gate;
     private readonly AuditContentProtector _protector;
     private readonly TimeProvider _timeProvider;
     private readonly IAuditRecordReader? _auditReader;
@@ -87,13 +86,13 @@ public sealed partial class FeedbackInbox : IFeedbackSink
         ArgumentNullException.ThrowIfNull(timeProvider);
         _store = store;
         _accessLog = accessLog;
-        _authorization = authorization;
         _protector = protector;
         _timeProvider = timeProvider;
         _auditReader = auditReader;
         _reviews = reviews;
         _anomalyMonitor = anomalyMonitor;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SafeOpenAI.Feedback");
+        _gate = new ReviewerGate(authorization, accessLog, timeProvider, _logger);
 
         // Same name and version as the pipeline's meter, so the factory hands out the one SafeOpenAI meter.
         var meter = meterFactory?.Create(new MeterOptions(SafeOpenAITelemetry.SourceName) { Version = typeof(FeedbackInbox).Assembly.GetName().Version?.ToString() });
@@ -168,7 +167,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The case. Its <see cref="FeedbackCase.Review"/> is <see langword="null"/> as well when the audit record names a review the queue no longer holds (logged as a warning, event id 3502).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reviewer"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reportId"/> is null or empty, or the admitted principal has no name to log.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reportId"/> is null or empty.</exception>
     /// <exception cref="ReviewNotFoundException">There is no such report.</exception>
     /// <exception cref="ReviewAccessDeniedException">The principal is not a reviewer, or may not see the review that held the answer.</exception>
     /// <exception cref="System.Security.Cryptography.CryptographicException">The comment or note was protected under another key, or altered.</exception>
@@ -205,7 +204,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
     /// <exception cref="ArgumentNullException"><paramref name="reviewer"/> is null.</exception>
     /// <exception cref="ReviewNotFoundException">There is no such report.</exception>
     /// <exception cref="ReviewAccessDeniedException">The principal is not a reviewer, or may not see the review that held the answer.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reportId"/> is null or empty, <paramref name="status"/> is <see cref="FeedbackTriageStatus.Open"/> or not defined, the note is too long, or the admitted principal has no name to log.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reportId"/> is null or empty, <paramref name="status"/> is <see cref="FeedbackTriageStatus.Open"/> or not defined, the note is too long.</exception>
     /// <exception cref="InvalidOperationException">The report kept changing under the triage (100 attempts); nothing was written.</exception>
     public async Task<FeedbackEntry> TriageAsync(ClaimsPrincipal reviewer, string reportId, FeedbackTriageStatus status, string? note, CancellationToken cancellationToken)
     {
@@ -258,7 +257,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The entries.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="reviewer"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reportId"/> is null or empty, or the admitted principal has no name.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reportId"/> is null or empty.</exception>
     /// <exception cref="ReviewNotFoundException">There is no such report.</exception>
     /// <exception cref="ReviewAccessDeniedException">The principal is not a reviewer.</exception>
     public async Task<IReadOnlyList<ReviewAccessEntry>> GetAccessLogAsync(ClaimsPrincipal reviewer, string reportId, CancellationToken cancellationToken)
@@ -277,27 +276,9 @@ public sealed partial class FeedbackInbox : IFeedbackSink
         return await _accessLog.ListAsync(reportId, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string NameOf(ClaimsPrincipal principal) =>
-        principal.Identity?.Name is { Length: > 0 } name ? name : Anonymous;
-
-    /// <summary>Asks the authorization; logs and throws a refusal. Returns the admitted principal's name.</summary>
-    private async Task<string> AuthorizeAsync(ClaimsPrincipal reviewer, ReviewSummary? review, string logSubjectId, string? deniedSubjectId, CancellationToken cancellationToken)
-    {
-        if (!await _authorization.IsAuthorizedAsync(reviewer, review, cancellationToken).ConfigureAwait(false))
-        {
-            var refused = NameOf(reviewer);
-            await AppendAsync(logSubjectId, refused, ReviewAccessAction.Denied, cancellationToken).ConfigureAwait(false);
-            throw new ReviewAccessDeniedException(refused, deniedSubjectId);
-        }
-
-        // An access log that cannot say who read is worthless: a custom authorization must not admit nameless principals.
-        if (reviewer.Identity?.Name is not { Length: > 0 } name)
-        {
-            throw new ArgumentException("The reviewer was admitted but has no name (ClaimsPrincipal.Identity.Name), which the access log needs.", nameof(reviewer));
-        }
-
-        return name;
-    }
+    /// <summary>Admits a reviewer or logs and throws the refusal; returns the admitted principal's name.</summary>
+    private Task<string> AuthorizeAsync(ClaimsPrincipal reviewer, ReviewSummary? review, string logSubjectId, string? deniedSubjectId, CancellationToken cancellationToken) =>
+        _gate.AdmitAsync(reviewer, review, logSubjectId, deniedSubjectId, cancellationToken);
 
     /// <summary>Reads a report, the reported call's audit record and the review that held its answer.</summary>
     private async Task<(FeedbackEntry Entry, AuditRecord? Record, ReviewSummary? Review)> LoadAsync(string reportId, CancellationToken cancellationToken)
@@ -322,7 +303,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
     }
 
     private Task AppendAsync(string subjectId, string principal, ReviewAccessAction action, CancellationToken cancellationToken) =>
-        _accessLog.AppendAsync(new ReviewAccessEntry(subjectId, principal, action, _timeProvider.GetUtcNow()), cancellationToken);
+        _gate.LogAsync(subjectId, principal, action, cancellationToken);
 
     [LoggerMessage(EventId = 3501, EventName = "FeedbackAnomalyObservationFailed", Level = LogLevel.Error,
         Message = "Feedback report {ReportId} about call {AuditId} is stored, but the anomaly monitor could not observe it.")]

@@ -58,7 +58,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     public const string QueueSubject = "(queue)";
 
     /// <summary>The principal name logged for a refused principal without a name: <c>(anonymous)</c>.</summary>
-    public const string AnonymousPrincipal = "(anonymous)";
+    public const string AnonymousPrincipal = ReviewerGate.AnonymousPrincipal;
 
     /// <summary>How many times one step re-reads a review that another writer changed before it gives up: 8.</summary>
     public const int MaxAttempts = 8;
@@ -72,7 +72,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
 
     private readonly IReviewStore _store;
     private readonly IReviewAccessLog _accessLog;
-    private readonly IReviewerAuthorization _authorization;
+    private readonly ReviewerGate _gate;
     private readonly AuditContentProtector _protector;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -129,10 +129,10 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
 
         _store = store;
         _accessLog = accessLog;
-        _authorization = authorization;
         _protector = protector;
         _time = timeProvider;
         _logger = loggerFactory.CreateLogger("SafeOpenAI.Review");
+        _gate = new ReviewerGate(authorization, accessLog, timeProvider, _logger);
         _alerts = alerts;
         _deadline = options.Deadline;
         _onDeadline = options.OnDeadline;
@@ -384,9 +384,6 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
         }
     }
 
-    private static string? NameOf(ClaimsPrincipal principal) =>
-        principal.Identity?.Name is { Length: > 0 } name ? name : null;
-
     private static string CodeFamily(string code) => code.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? code[..colon] : code;
 
     private static string OutcomeName(ReviewOutcome outcome) => outcome switch
@@ -585,19 +582,8 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     }
 
     /// <summary>Asks the authorization; a refusal is logged (access log, then warning) and thrown. Returns the principal's name.</summary>
-    private async Task<string> AuthorizeAsync(ClaimsPrincipal reviewer, ReviewSummary? review, string subject, CancellationToken cancellationToken)
-    {
-        var name = NameOf(reviewer);
-        if (name is not null && await _authorization.IsAuthorizedAsync(reviewer, review, cancellationToken).ConfigureAwait(false))
-        {
-            return name;
-        }
-
-        var refused = name ?? AnonymousPrincipal;
-        await _accessLog.AppendAsync(new ReviewAccessEntry(subject, refused, ReviewAccessAction.Denied, Now), CancellationToken.None).ConfigureAwait(false);
-        LogDenied(_logger, subject);
-        throw new ReviewAccessDeniedException(refused, review is null && string.Equals(subject, QueueSubject, StringComparison.Ordinal) ? null : subject);
-    }
+    private Task<string> AuthorizeAsync(ClaimsPrincipal reviewer, ReviewSummary? review, string subject, CancellationToken cancellationToken) =>
+        _gate.AdmitAsync(reviewer, review, subject, review is null && string.Equals(subject, QueueSubject, StringComparison.Ordinal) ? null : subject, cancellationToken);
 
     private ReviewMaterial MaterialOf(ReviewRecord record) =>
         ReviewMaterialCodec.Deserialize(_protector.Unprotect(record.ProtectedMaterial, record.Summary.ReviewId));
@@ -672,9 +658,6 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
         Message = "Human review {ReviewId} of call {AuditId} passed its deadline after {Escalations} escalations and was rejected; the answer is withheld.")]
     private static partial void LogExpired(ILogger logger, string reviewId, string auditId, int escalations);
 
-    [LoggerMessage(EventId = 3405, EventName = "ReviewAccessDenied", Level = LogLevel.Warning,
-        Message = "A principal without reviewer rights was refused access to {SubjectId}; the refusal is in the review access log.")]
-    private static partial void LogDenied(ILogger logger, string subjectId);
 
     /// <summary>The callers waiting in this process for one review's decision, and the signal they share.</summary>
     private sealed class Waiters

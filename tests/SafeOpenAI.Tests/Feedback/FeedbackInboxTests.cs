@@ -523,17 +523,18 @@ public sealed class FeedbackInboxTests
     }
 
     [Test]
-    public async Task An_admitted_principal_without_a_name_is_refused_because_the_log_could_not_name_it()
+    public async Task A_principal_without_a_name_is_refused_whatever_the_authorization_says_because_the_log_could_not_name_it()
     {
         var admitEveryone = new Mock<IReviewerAuthorization>();
         admitEveryone.Setup(a => a.IsAuthorizedAsync(It.IsAny<ClaimsPrincipal>(), It.IsAny<ReviewSummary?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
         var inbox = Inbox(authorization: admitEveryone.Object);
         var reportId = await ReportAsync(inbox, FeedbackCategory.Privacy);
 
-        var error = Assert.ThrowsAsync<ArgumentException>(() => inbox.OpenAsync(new ClaimsPrincipal(new ClaimsIdentity()), reportId, CancellationToken.None));
+        var error = Assert.ThrowsAsync<ReviewAccessDeniedException>(() => inbox.OpenAsync(new ClaimsPrincipal(new ClaimsIdentity()), reportId, CancellationToken.None));
 
-        Assert.That(error!.ParamName, Is.EqualTo("reviewer"));
-        Assert.That(_accessLog.Entries, Is.Empty);
+        Assert.That(error!.Principal, Is.EqualTo("(anonymous)"));
+        Assert.That(_accessLog.Entries.Select(e => (e.SubjectId, e.Principal, e.Action)), Is.EqualTo(new[] { (reportId, "(anonymous)", ReviewAccessAction.Denied) }));
+        admitEveryone.Verify(a => a.IsAuthorizedAsync(It.IsAny<ClaimsPrincipal>(), It.IsAny<ReviewSummary?>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
