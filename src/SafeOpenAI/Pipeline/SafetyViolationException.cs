@@ -1,10 +1,12 @@
 namespace SafeOpenAI;
 
 /// <summary>
-/// Thrown by the drop-in <see cref="SafeChatClient"/> methods when a stage blocks a call (unless
-/// <see cref="SafeOpenAIOptions.OnBlock"/> is <see cref="SafetyBlockBehavior.ReturnRefusal"/>).
-/// The message names the stage and code; <see cref="Verdict"/>'s <see cref="SafetyVerdict.UserMessage"/>
-/// is safe to show the end user. Neither contains user text.
+/// Thrown by the drop-in <see cref="SafeChatClient"/> methods when a stage blocks a call, or when
+/// its answer is held for human review (unless <see cref="SafeOpenAIOptions.OnBlock"/> is
+/// <see cref="SafetyBlockBehavior.ReturnRefusal"/>). The message names the stage and code;
+/// <see cref="Verdict"/>'s <see cref="SafetyVerdict.UserMessage"/> is safe to show the end user.
+/// Neither contains user text. A held answer has <see cref="Verdict"/> code <c>review.pending</c>
+/// and a <see cref="ReviewId"/> to await with <see cref="IHumanReviewQueue.WaitForDecisionAsync"/>.
 /// </summary>
 public sealed class SafetyViolationException : Exception
 {
@@ -23,8 +25,14 @@ public sealed class SafetyViolationException : Exception
         AuditId = auditId;
     }
 
-    /// <summary>Gets the verdict that blocked the call.</summary>
+    /// <summary>Gets the verdict that blocked the call or held its answer.</summary>
     public SafetyVerdict Verdict { get; }
+
+    /// <summary>
+    /// Gets the id of the human review that holds the answer (the <c>review_id</c> evidence of a
+    /// <c>review.pending</c> verdict), or <see langword="null"/> when the call was blocked.
+    /// </summary>
+    public string? ReviewId => Verdict.Action == SafetyAction.Review && Verdict.Evidence.TryGetValue("review_id", out var id) ? id : null;
 
     /// <summary>Gets every verdict of the call, in order.</summary>
     public IReadOnlyList<SafetyVerdict> Verdicts { get; }
@@ -35,6 +43,7 @@ public sealed class SafetyViolationException : Exception
     private static string FormatMessage(SafetyVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
-        return $"The call was blocked by {verdict.Stage} ({verdict.Code}): {verdict.UserMessage ?? "no further detail"}";
+        var what = verdict.Action == SafetyAction.Review ? "The answer was held for human review" : "The call was blocked";
+        return $"{what} by {verdict.Stage} ({verdict.Code}): {verdict.UserMessage ?? "no further detail"}";
     }
 }

@@ -116,6 +116,38 @@ public class HumanReviewIntegrationTests
     }
 
     [Test]
+    public async Task A_drop_in_call_whose_answer_is_held_throws_with_the_review_id_and_an_approval_releases_the_answer()
+    {
+        await using var host = await IntegrationHost.StartAsync(o => o.Moderation.ReviewThreshold = 0.4f, b => b.UseHumanReview());
+        host.Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Scored(new Dictionary<string, double> { ["self-harm"] = 0.45 }, flagThreshold: 0.9));
+        host.Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Clean());
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("You can call a helpline any time, day or night."));
+        var queue = host.Services.GetRequiredService<IHumanReviewQueue>();
+
+        var held = Assert.ThrowsAsync<SafetyViolationException>(() => host.Client.CompleteChatAsync([ChatMessage.CreateUserMessage("Everything feels pointless lately.")]));
+
+        Assert.That(held!.Verdict.Code, Is.EqualTo("review.pending"));
+        Assert.That(held.ReviewId, Does.Match("^[0-9a-f]{32}$"));
+        Assert.That(held.Message, Does.StartWith("The answer was held for human review by HumanReview (review.pending)"));
+        await queue.ApproveAsync(Rita, held.ReviewId!, note: null, CancellationToken.None);
+        var decision = await queue.WaitForDecisionAsync(held.ReviewId!, CancellationToken.None);
+        Assert.That((decision.Outcome, decision.Answer, decision.AuditId), Is.EqualTo((ReviewOutcome.Approved, "You can call a helpline any time, day or night.", held.AuditId)));
+    }
+
+    [Test]
+    public async Task A_blocked_drop_in_call_has_no_review_id()
+    {
+        await using var host = await IntegrationHost.StartAsync(build: b => b.UseHumanReview());
+        host.Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Flagged("violence"));
+
+        var blocked = Assert.ThrowsAsync<SafetyViolationException>(() => host.Client.CompleteChatAsync([ChatMessage.CreateUserMessage("How do I hurt someone?")]));
+
+        Assert.That(blocked!.Verdict.Action, Is.EqualTo(SafetyAction.Block));
+        Assert.That(blocked.ReviewId, Is.Null);
+        Assert.That(blocked.Message, Does.StartWith("The call was blocked by"));
+    }
+
+    [Test]
     public async Task A_streamed_answer_to_a_grey_zone_input_releases_nothing_and_is_held_whole()
     {
         const string Streamed = "I hear you. It can help to talk to someone you trust, or to call a helpline. Would you like some numbers?";
