@@ -2,7 +2,7 @@ namespace SafeOpenAI;
 
 /// <summary>
 /// One feedback report as an <see cref="IFeedbackStore"/> keeps it: the comment and the triage note
-/// as protected text (AES-256-GCM with the report id as associated data, see
+/// as protected text (AES-256-GCM with <c>&lt;report id&gt;/&lt;field&gt;</c> as associated data, see
 /// <see cref="AuditContentProtector"/>). Immutable; a change is a new entry with
 /// <see cref="Version"/> + 1, written by <see cref="IFeedbackStore.TryReplaceAsync"/>.
 /// </summary>

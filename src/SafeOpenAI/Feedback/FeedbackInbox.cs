@@ -13,7 +13,7 @@ namespace SafeOpenAI;
 /// <remarks>
 /// <para>
 /// A report is stored first (comment protected by <see cref="AuditContentProtector"/> with the report
-/// id as associated data), then counted in <see cref="SafeOpenAITelemetry.FeedbackReportsMetric"/>,
+/// id and the field name as associated data), then counted in <see cref="SafeOpenAITelemetry.FeedbackReportsMetric"/>,
 /// then given to the <see cref="AnomalyMonitor"/> (<see cref="AnomalyRules.FeedbackSpike"/>). A fault
 /// of the monitor is logged (error, event id 3501) and never loses or fails the stored report.
 /// </para>
@@ -116,7 +116,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
             reportId,
             report.AuditId,
             report.Category,
-            report.Comment is null ? null : _protector.Protect(report.Comment, reportId),
+            report.Comment is null ? null : _protector.Protect(report.Comment, ProtectedField.Of(reportId, ProtectedField.Comment)),
             report.ReporterSafetyIdentifier,
             now,
             FeedbackTriageStatus.Open,
@@ -185,8 +185,8 @@ public sealed partial class FeedbackInbox : IFeedbackSink
         await AppendAsync(reportId, name, ReviewAccessAction.Read, cancellationToken).ConfigureAwait(false);
         return new FeedbackCase(
             entry,
-            entry.ProtectedComment is null ? null : _protector.Unprotect(entry.ProtectedComment, reportId),
-            entry.ProtectedTriageNote is null ? null : _protector.Unprotect(entry.ProtectedTriageNote, reportId),
+            entry.ProtectedComment is null ? null : _protector.Unprotect(entry.ProtectedComment, ProtectedField.Of(reportId, ProtectedField.Comment)),
+            entry.ProtectedTriageNote is null ? null : _protector.Unprotect(entry.ProtectedTriageNote, ProtectedField.Of(reportId, ProtectedField.Note)),
             record,
             review);
     }
@@ -227,7 +227,7 @@ public sealed partial class FeedbackInbox : IFeedbackSink
             await AuthorizeAsync(reviewer, review, reportId, reportId, cancellationToken).ConfigureAwait(false);
         }
 
-        var protectedNote = string.IsNullOrWhiteSpace(note) ? null : _protector.Protect(note, reportId);
+        var protectedNote = string.IsNullOrWhiteSpace(note) ? null : _protector.Protect(note, ProtectedField.Of(reportId, ProtectedField.Note));
         var now = _timeProvider.GetUtcNow();
         await AppendAsync(reportId, name, ReviewAccessAction.Triaged, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < MaxTriageAttempts; attempt++)

@@ -14,7 +14,7 @@ namespace SafeOpenAI;
 /// <para>
 /// At rest, a review holds in the clear only ids, codes, names and times (<see cref="ReviewSummary"/>);
 /// the material (as JSON), the released answer and the note are protected by the
-/// <see cref="AuditContentProtector"/> with the review id as associated data. Review ids are
+/// <see cref="AuditContentProtector"/> with the review id and the field name as associated data. Review ids are
 /// <see cref="Guid"/>s formatted <c>N</c> (32 lowercase hexadecimal characters).
 /// </para>
 /// <para>
@@ -195,7 +195,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
             Outcome: null,
             DecidedBy: null,
             DecidedAt: null);
-        var record = new ReviewRecord(summary, _protector.Protect(ReviewMaterialCodec.Serialize(material), reviewId), null, null, Version: 1);
+        var record = new ReviewRecord(summary, _protector.Protect(ReviewMaterialCodec.Serialize(material), ProtectedField.Of(reviewId, ProtectedField.Material)), null, null, Version: 1);
         await _store.AddAsync(record, cancellationToken).ConfigureAwait(false);
 
         _submitted?.Add(1, new KeyValuePair<string, object?>(ReasonTag, CodeFamily(reason.Code)));
@@ -435,7 +435,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
         note = string.IsNullOrWhiteSpace(note) ? null : note;
         var record = await ReadAsync(reviewId, cancellationToken).ConfigureAwait(false);
         var name = await AuthorizeAsync(reviewer, record.Summary, reviewId, cancellationToken).ConfigureAwait(false);
-        var protectedNote = note is null ? null : _protector.Protect(note, reviewId);
+        var protectedNote = note is null ? null : _protector.Protect(note, ProtectedField.Of(reviewId, ProtectedField.Note));
         string? released = null;
         string? protectedAnswer = null;
         for (var failures = 0; ; )
@@ -446,7 +446,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
             {
                 // The released text, encrypted like the material; the held answer never changes, so it is read once.
                 released = outcome == ReviewOutcome.Edited ? editedAnswer! : MaterialOf(record).Answer;
-                protectedAnswer = _protector.Protect(released, reviewId);
+                protectedAnswer = _protector.Protect(released, ProtectedField.Of(reviewId, ProtectedField.Answer));
             }
 
             var decided = record with
@@ -586,7 +586,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
         _gate.AdmitAsync(reviewer, review, subject, review is null && string.Equals(subject, QueueSubject, StringComparison.Ordinal) ? null : subject, cancellationToken);
 
     private ReviewMaterial MaterialOf(ReviewRecord record) =>
-        ReviewMaterialCodec.Deserialize(_protector.Unprotect(record.ProtectedMaterial, record.Summary.ReviewId));
+        ReviewMaterialCodec.Deserialize(_protector.Unprotect(record.ProtectedMaterial, ProtectedField.Of(record.Summary.ReviewId, ProtectedField.Material)));
 
     private ReviewDecision? DecisionOf(ReviewRecord record)
     {
@@ -600,8 +600,8 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
             summary.ReviewId,
             summary.AuditId,
             outcome,
-            record.ProtectedAnswer is { } answer ? _protector.Unprotect(answer, summary.ReviewId) : null,
-            record.ProtectedNote is { } note ? _protector.Unprotect(note, summary.ReviewId) : null,
+            record.ProtectedAnswer is { } answer ? _protector.Unprotect(answer, ProtectedField.Of(summary.ReviewId, ProtectedField.Answer)) : null,
+            record.ProtectedNote is { } note ? _protector.Unprotect(note, ProtectedField.Of(summary.ReviewId, ProtectedField.Note)) : null,
             summary.DecidedBy ?? DeadlineReviewer,
             decidedAt);
     }

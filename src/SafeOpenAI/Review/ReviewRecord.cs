@@ -3,7 +3,7 @@ namespace SafeOpenAI;
 /// <summary>
 /// One review as an <see cref="IReviewStore"/> keeps it: the summary's fields in the clear (they hold
 /// no user text) and everything a user or reviewer wrote as protected text (AES-256-GCM, see
-/// <see cref="AuditContentProtector"/>, with the review id as associated data). Immutable; a change
+/// <see cref="AuditContentProtector"/>, with <c>&lt;review id&gt;/&lt;field&gt;</c> as associated data). Immutable; a change
 /// is a new record with <see cref="Version"/> + 1, written by <see cref="IReviewStore.TryReplaceAsync"/>.
 /// </summary>
 /// <param name="Summary">The review's state.</param>

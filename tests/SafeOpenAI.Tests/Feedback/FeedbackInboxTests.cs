@@ -81,8 +81,9 @@ public sealed class FeedbackInboxTests
         Assert.That(stored.Version, Is.EqualTo(1));
         Assert.That(stored.ProtectedComment, Does.StartWith("v1." + _protector.KeyId + "."));
         Assert.That(stored.ToString(), Does.Not.Contain("Jane Roe").And.Not.Contain("Elm Street"), "no field of the stored entry holds the comment in the clear");
-        Assert.That(_protector.Unprotect(stored.ProtectedComment!, receipt.ReportId), Is.EqualTo(Comment));
-        Assert.Throws<AuthenticationTagMismatchException>(() => _protector.Unprotect(stored.ProtectedComment!, auditId), "bound to the report id, not usable on another record");
+        Assert.That(_protector.Unprotect(stored.ProtectedComment!, ProtectedField.Of(receipt.ReportId, ProtectedField.Comment)), Is.EqualTo(Comment));
+        Assert.Throws<AuthenticationTagMismatchException>(() => _protector.Unprotect(stored.ProtectedComment!, ProtectedField.Of(auditId, ProtectedField.Comment)), "bound to the report id, not usable on another record");
+        Assert.Throws<AuthenticationTagMismatchException>(() => _protector.Unprotect(stored.ProtectedComment!, ProtectedField.Of(receipt.ReportId, ProtectedField.Note)), "bound to its field, not usable as the triage note");
     }
 
     [Test]
@@ -365,7 +366,7 @@ public sealed class FeedbackInboxTests
         Assert.That(triaged.Version, Is.EqualTo(2));
         Assert.That(await _store.GetAsync(reportId, CancellationToken.None), Is.EqualTo(triaged));
         Assert.That(triaged.ToString(), Does.Not.Contain("Jane Roe").And.Not.Contain("PII guard"));
-        Assert.That(_protector.Unprotect(triaged.ProtectedTriageNote!, reportId), Is.EqualTo(note));
+        Assert.That(_protector.Unprotect(triaged.ProtectedTriageNote!, ProtectedField.Of(reportId, ProtectedField.Note)), Is.EqualTo(note));
         Assert.That(await inbox.ListAsync(Reviewer("rita"), null, CancellationToken.None), Is.Empty, "no longer open");
 
         var opened = await inbox.OpenAsync(Reviewer("sam"), reportId, CancellationToken.None);

@@ -37,6 +37,23 @@ public class HumanReviewQueueTests
     }
 
     [Test]
+    public async Task A_note_ciphertext_moved_into_the_answer_field_fails_to_decrypt_instead_of_being_released()
+    {
+        var store = new InMemoryReviewStore();
+        var queue = Queue(store, store, new FakeTimeProvider(Start));
+        var held = await queue.SubmitAsync(Submission(), CancellationToken.None);
+        await queue.ApproveAsync(Reviewer("rita"), held.ReviewId, "internal: the user seems distressed", CancellationToken.None);
+        var stored = (await store.GetAsync(held.ReviewId, CancellationToken.None))!;
+        Assert.That((await queue.GetDecisionAsync(held.ReviewId, CancellationToken.None))!.Answer, Is.EqualTo("answer"), "control: the untouched record decrypts");
+
+        // Someone with write access to the store swaps the reviewer's note into the released answer.
+        var tampered = stored with { ProtectedAnswer = stored.ProtectedNote, Version = stored.Version + 1 };
+        Assert.That(await store.TryReplaceAsync(tampered, stored.Version, CancellationToken.None), Is.True);
+
+        Assert.That(async () => await queue.GetDecisionAsync(held.ReviewId, CancellationToken.None), Throws.InstanceOf<CryptographicException>());
+    }
+
+    [Test]
     public async Task A_read_the_access_log_refuses_shows_nothing()
     {
         var store = new InMemoryReviewStore();
