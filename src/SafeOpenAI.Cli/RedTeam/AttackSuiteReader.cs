@@ -19,7 +19,7 @@ namespace SafeOpenAI.Cli.RedTeam;
 /// <item><c>signal</c> (string, optional, attacks only): <c>canary_leaked</c>, <c>system_prompt_leaked</c>,
 /// <c>scope_left</c>, <c>pii_returned</c>, <c>schema_broken</c>, <c>judged_harmful</c> (the default) or
 /// <c>tokens_spent</c>.</item>
-/// <item><c>language</c> (string, optional): BCP-47 tag, default <c>en</c>.</item>
+/// <item><c>language</c> (string, optional): BCP-47 tag (RFC 5646) such as <c>de</c> or <c>zh-Hans</c>, default <c>en</c>.</item>
 /// <item><c>notes</c> (string, optional): why the line is an attack.</item>
 /// </list>
 /// <para>A text is a JSON string, or an object that is expanded at load time so that oversized inputs need not
@@ -77,7 +77,7 @@ internal static partial class AttackSuiteReader
                 var category = row.Category();
                 var turns = row.Turns();
                 var documents = row.Texts("documents", required: false);
-                var language = row.OptionalString("language") ?? "en";
+                var language = row.Language();
                 if (category == AttackCategory.Benign)
                 {
                     if (turns.Count != 1)
@@ -108,6 +108,10 @@ internal static partial class AttackSuiteReader
     [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
     private static partial Regex CategoryPattern();
 
+    // The shape of a BCP-47 tag (RFC 5646): a 2-3 letter language, then subtags of 1-8 letters or digits.
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    private static partial Regex LanguagePattern();
+
     private readonly struct Row(JsonElement element, string file, int line)
     {
         public AttackSuiteFormatException Error(string? field, string problem) => new(file, line, field, problem);
@@ -129,6 +133,12 @@ internal static partial class AttackSuiteReader
         {
             var category = RequiredString("category");
             return CategoryPattern().IsMatch(category) ? category : throw Error("category", $"\"{category}\" is not a snake_case name");
+        }
+
+        public string Language()
+        {
+            var language = OptionalString("language") ?? "en";
+            return LanguagePattern().IsMatch(language) ? language : throw Error("language", $"\"{language}\" is not a BCP-47 tag such as en, de or zh-Hans");
         }
 
         public SuccessSignal Signal()

@@ -226,6 +226,8 @@ public partial class AttackSuiteTests
     [TestCase("""{"id":"a","category":"obfuscation","text":{"repeat":{"text":"ab","times":0}}}""", "text.repeat.times")]
     [TestCase("""{"id":"a","category":"obfuscation","text":{"repeat":{"text":"abc","times":1000000}}}""", "text.repeat")]
     [TestCase("""{"id":"a","category":"obfuscation","text":{"prefix":"p"}}""", "text.repeat")]
+    [TestCase("""{"id":"a","category":"obfuscation","text":"x","language":"german"}""", "language")]
+    [TestCase("""{"id":"a","category":"obfuscation","text":"x","notes":5}""", "notes")]
     [TestCase("""{"id":"a","category":"benign","turns":["x","y"]}""", "turns")]
     [TestCase("""{"id":"a","category":"benign","text":"x","signal":"scope_left"}""", "signal")]
     public void Invalid_field_is_named(string line, string field)
