@@ -11,16 +11,8 @@ internal static class JsonLines
 {
     public static IEnumerable<T> Read<T>(TextReader reader, string name, Func<JsonElement, T> parseRow)
     {
-        var lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        foreach (var (lineNumber, line) in NonBlankLines(reader))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
             T row;
             try
             {
@@ -33,6 +25,21 @@ internal static class JsonLines
             }
 
             yield return row;
+        }
+    }
+
+    /// <summary>Enumerates the lines of <paramref name="reader"/> that are not blank, with their 1-based line numbers, for error messages.</summary>
+    public static IEnumerable<(int Number, string Text)> NonBlankLines(TextReader reader)
+    {
+        var number = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            number++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                yield return (number, line);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SafeOpenAI.Cli.Evaluation;
 
 namespace SafeOpenAI.Cli.RedTeam;
 
@@ -44,16 +45,8 @@ internal static partial class AttackSuiteReader
         var attacks = new List<AttackCase>();
         var benign = new List<BenignPrompt>();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        foreach (var (lineNumber, line) in JsonLines.NonBlankLines(reader))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
             JsonDocument document;
             try
             {

@@ -104,51 +104,55 @@ internal sealed class HtmlRedTeamReportWriter : IRedTeamReportWriter
         output.WriteLine("</svg>");
     }
 
-    private static void WriteCategoryTable(TextWriter output, RedTeamReport report)
+    private static void WriteCategoryTable(TextWriter output, RedTeamReport report) =>
+        WriteTable(
+            output,
+            "Categories",
+            "categories",
+            [("Category", false), ("Attacks", true), ("Succeeded", true), ("ASR", true), ("95 % CI", true)],
+            report.Categories,
+            c => c.Succeeded > 0,
+            c => [c.Name, ReportText.Count(c.Attacks), ReportText.Count(c.Succeeded), ReportText.Percent(c.AttackSuccessRate), ReportText.Interval(c.Interval)]);
+
+    private static void WriteAttackTable(TextWriter output, RedTeamReport report) =>
+        WriteTable(
+            output,
+            "Attacks",
+            "attacks",
+            [("Attack", false), ("Category", false), ("Blocked by", false), ("Reached model", false), ("Succeeded", false), ("Evidence", false)],
+            report.Attacks,
+            a => a.Succeeded,
+            a => [a.Id, a.Category, a.BlockedBy ?? "none", YesNo(a.ReachedModel), YesNo(a.Succeeded), a.Evidence]);
+
+    private static void WriteBenignTable(TextWriter output, RedTeamReport report) =>
+        WriteTable(
+            output,
+            "Benign control prompts",
+            "benign",
+            [("Prompt", false), ("Blocked", false), ("Blocked by", false)],
+            report.Benign,
+            b => b.Blocked,
+            b => [b.Id, YesNo(b.Blocked), b.BlockedBy ?? "none"]);
+
+    /// <summary>Writes one titled table; every cell is HTML-encoded, numeric columns are right-aligned and failed rows marked.</summary>
+    private static void WriteTable<T>(
+        TextWriter output,
+        string title,
+        string id,
+        (string Header, bool Numeric)[] columns,
+        IEnumerable<T> rows,
+        Func<T, bool> failed,
+        Func<T, string[]> cells)
     {
-        output.WriteLine("<h2>Categories</h2>");
-        output.WriteLine("<table id=\"categories\">");
-        output.WriteLine("<thead><tr><th>Category</th><th>Attacks</th><th>Succeeded</th><th>ASR</th><th>95 % CI</th></tr></thead>");
+        output.WriteLine($"<h2>{E(title)}</h2>");
+        output.WriteLine($"<table id=\"{id}\">");
+        output.WriteLine("<thead><tr>" + string.Concat(columns.Select(c => $"<th>{E(c.Header)}</th>")) + "</tr></thead>");
         output.WriteLine("<tbody>");
-        foreach (var c in report.Categories)
+        foreach (var row in rows)
         {
-            output.WriteLine(
-                $"<tr{(c.Succeeded > 0 ? " class=\"fail\"" : "")}><td>{E(c.Name)}</td><td class=\"n\">{ReportText.Count(c.Attacks)}</td>" +
-                $"<td class=\"n\">{ReportText.Count(c.Succeeded)}</td><td class=\"n\">{E(ReportText.Percent(c.AttackSuccessRate))}</td>" +
-                $"<td class=\"n\">{E(ReportText.Interval(c.Interval))}</td></tr>");
-        }
-
-        output.WriteLine("</tbody>");
-        output.WriteLine("</table>");
-    }
-
-    private static void WriteAttackTable(TextWriter output, RedTeamReport report)
-    {
-        output.WriteLine("<h2>Attacks</h2>");
-        output.WriteLine("<table id=\"attacks\">");
-        output.WriteLine("<thead><tr><th>Attack</th><th>Category</th><th>Blocked by</th><th>Reached model</th><th>Succeeded</th><th>Evidence</th></tr></thead>");
-        output.WriteLine("<tbody>");
-        foreach (var a in report.Attacks)
-        {
-            output.WriteLine(
-                $"<tr{(a.Succeeded ? " class=\"fail\"" : "")}><td>{E(a.Id)}</td><td>{E(a.Category)}</td><td>{E(a.BlockedBy ?? "none")}</td>" +
-                $"<td>{YesNo(a.ReachedModel)}</td><td>{YesNo(a.Succeeded)}</td><td>{E(a.Evidence)}</td></tr>");
-        }
-
-        output.WriteLine("</tbody>");
-        output.WriteLine("</table>");
-    }
-
-    private static void WriteBenignTable(TextWriter output, RedTeamReport report)
-    {
-        output.WriteLine("<h2>Benign control prompts</h2>");
-        output.WriteLine("<table id=\"benign\">");
-        output.WriteLine("<thead><tr><th>Prompt</th><th>Blocked</th><th>Blocked by</th></tr></thead>");
-        output.WriteLine("<tbody>");
-        foreach (var b in report.Benign)
-        {
-            output.WriteLine(
-                $"<tr{(b.Blocked ? " class=\"fail\"" : "")}><td>{E(b.Id)}</td><td>{YesNo(b.Blocked)}</td><td>{E(b.BlockedBy ?? "none")}</td></tr>");
+            var values = cells(row);
+            var tds = values.Select((value, i) => (columns[i].Numeric ? "<td class=\"n\">" : "<td>") + E(value) + "</td>");
+            output.WriteLine((failed(row) ? "<tr class=\"fail\">" : "<tr>") + string.Concat(tds) + "</tr>");
         }
 
         output.WriteLine("</tbody>");
