@@ -1,0 +1,440 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SafeOpenAI.Cli.Check;
+
+namespace SafeOpenAI.Cli.Tests.Check;
+
+/// <summary><c>safeopenai check</c> run in-process through <see cref="CheckCommand.RunAsync"/> over real files.</summary>
+public class CheckCommandTests
+{
+    /// <summary>Every item, in document order.</summary>
+    private static readonly string[] AllIds =
+    [
+        "configuration.valid", "configuration.api_key", "configuration.secrets",
+        "input.spotlighting", "input.prompt_injection", "input.pii_redaction", "input.secrets", "input.length",
+        "moderation.input", "moderation.output", "moderation.fail_closed",
+        "output.token_cap", "output.validation", "output.groundedness",
+        "limits.rate_per_user", "limits.budget_per_user", "limits.cost_monitoring", "limits.shared",
+        "oversight.audit", "oversight.alerts", "oversight.anomaly", "oversight.safety_identifier", "oversight.human_review",
+        "oversight.feedback", "oversight.incident_contact", "oversight.limited_release",
+        "redteam.recorded",
+    ];
+
+    private CheckFixture _fixture = null!;
+
+    [SetUp]
+    public void CreateFolder() => _fixture = new CheckFixture();
+
+    [TearDown]
+    public void DeleteFolder() => _fixture.Dispose();
+
+    [Test]
+    public async Task The_documented_example_configuration_passes_every_item()
+    {
+        var (exit, stdout, stderr) = await _fixture.RunAsync();
+
+        var items = Items(stdout);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, stdout);
+            Assert.That(stderr, Is.Empty);
+            Assert.That(items.Select(i => i.Id), Is.EqualTo(AllIds));
+            Assert.That(items.Where(i => i.Status != "pass").Select(i => $"{i.Id}: {i.Detail}"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_bad_configuration_fails_exactly_the_broken_items_with_their_keys()
+    {
+        _fixture.WriteConfig(s =>
+        {
+            s["Moderation"]!["CheckOutput"] = false;
+            s["Identity"]!["AllowUnkeyedHashing"] = true;
+            s["Deployment"]!.AsObject().Remove("IncidentContact");
+        });
+        _fixture.Environment.Remove("SafeOpenAI__Identity__HashKey");
+        _fixture.WriteReport(("direct_injection", 40, 1), ("jailbreak", 30, 6), ("pii_exfiltration", 20, 0));
+
+        var (exit, stdout, _) = await _fixture.RunAsync();
+
+        var failed = Items(stdout).Where(i => i.Status != "pass").ToDictionary(i => i.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(failed.Keys, Is.EquivalentTo(new[] { "moderation.output", "oversight.safety_identifier", "oversight.incident_contact", "redteam.recorded" }));
+            Assert.That(failed.Values.Select(i => i.Status), Is.All.EqualTo("fail"));
+            Assert.That(failed["moderation.output"].Key, Is.EqualTo("SafeOpenAI:Moderation:CheckOutput"));
+            Assert.That(failed["oversight.safety_identifier"].Key, Is.EqualTo("SafeOpenAI:Identity:AllowUnkeyedHashing"));
+            Assert.That(failed["oversight.incident_contact"].Key, Is.EqualTo("SafeOpenAI:Deployment:IncidentContact"));
+            Assert.That(failed["redteam.recorded"].Key, Is.EqualTo("SafeOpenAI:Deployment:RedTeamReport"));
+            Assert.That(failed["redteam.recorded"].Detail, Does.Contain("jailbreak 20.0 % (6 of 30)").And.Not.Contain("direct_injection"));
+        });
+    }
+
+    [Test]
+    public async Task A_report_older_than_the_limit_fails_naming_its_age()
+    {
+        _fixture.Time.SetUtcNow(CheckFixture.RunFinished.AddDays(45));
+
+        var item = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(item.Status, Is.EqualTo("fail"));
+            Assert.That(item.Key, Is.EqualTo("SafeOpenAI:Deployment:RedTeamMaxAgeDays"));
+            Assert.That(item.Detail, Does.Contain("45 days ago").And.Contain("limit is 30 days"));
+        });
+    }
+
+    [Test]
+    public async Task A_missing_or_foreign_report_file_fails_naming_the_file()
+    {
+        var report = Path.Combine(_fixture.Directory, "redteam.json");
+        File.Delete(report);
+        var missing = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+        File.WriteAllText(report, "{\"total_attacks\": \"many\"}");
+        var foreign = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+        _fixture.WriteConfig(s => s["Deployment"]!.AsObject().Remove("RedTeamReport"));
+        var unset = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing.Status, Is.EqualTo("fail"));
+            Assert.That(missing.Detail, Does.Contain(report).And.Contain("does not exist"));
+            Assert.That(foreign.Status, Is.EqualTo("fail"));
+            Assert.That(foreign.Detail, Does.Contain(report).And.Contain("is not a 'safeopenai redteam --format json' report"));
+            Assert.That(unset.Status, Is.EqualTo("fail"));
+            Assert.That(unset.Detail, Does.Contain("No red-team run is recorded"));
+            Assert.That(new[] { missing.Key, foreign.Key, unset.Key }, Is.All.EqualTo("SafeOpenAI:Deployment:RedTeamReport"));
+        });
+    }
+
+    [Test]
+    public async Task A_run_with_fewer_than_twenty_attacks_fails()
+    {
+        _fixture.WriteReport(("direct_injection", 12, 0));
+
+        var item = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        Assert.That(item.Status, Is.EqualTo("fail"));
+        Assert.That(item.Detail, Does.Contain("12 attacks").And.Contain("at least 20"));
+    }
+
+    [Test]
+    public async Task Strict_turns_warnings_into_exit_1()
+    {
+        _fixture.WriteConfig(s =>
+        {
+            s["Alerts"]!.AsObject().Remove("Webhooks");
+            s["Access"]!["LimitedRelease"]!["Enabled"] = false;
+        });
+
+        var relaxed = await _fixture.RunAsync();
+        var strict = await _fixture.RunAsync(strict: true);
+
+        var warned = Items(relaxed.Stdout).Where(i => i.Status != "pass").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(warned.Select(i => (i.Id, i.Status, i.Key)), Is.EquivalentTo(new[]
+            {
+                ("oversight.alerts", "warn", "SafeOpenAI:Alerts:Webhooks:0:Url"),
+                ("oversight.limited_release", "warn", "SafeOpenAI:Access:LimitedRelease:Enabled"),
+            }));
+            Assert.That(relaxed.Exit, Is.Zero);
+            Assert.That(strict.Exit, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Json_output_follows_the_documented_contract_field_by_field()
+    {
+        _fixture.WriteConfig(s => s["Budget"]!["RequestsPerMinute"] = string.Empty);
+
+        var (exit, stdout, _) = await _fixture.RunAsync(new CheckCommand.Arguments(_fixture.ConfigPath, Json: true));
+
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "configuration", "checked_utc", "passed", "warnings", "failed", "items" }));
+        var items = root.GetProperty("items").EnumerateArray().ToList();
+        var rate = items.Single(i => i.GetProperty("id").GetString() == "limits.rate_per_user");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(root.GetProperty("configuration").GetString(), Is.EqualTo(_fixture.ConfigPath));
+            Assert.That(root.GetProperty("checked_utc").GetDateTimeOffset(), Is.EqualTo(_fixture.Time.GetUtcNow()));
+            Assert.That(root.GetProperty("passed").GetInt32(), Is.EqualTo(AllIds.Length - 1));
+            Assert.That(root.GetProperty("warnings").GetInt32(), Is.Zero);
+            Assert.That(root.GetProperty("failed").GetInt32(), Is.EqualTo(1));
+            Assert.That(items, Has.Count.EqualTo(AllIds.Length));
+            foreach (var item in items)
+            {
+                Assert.That(item.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "id", "title", "status", "key", "detail", "source" }));
+                Assert.That(item.EnumerateObject().Select(p => p.Value.GetString()), Is.All.Not.Empty);
+                Assert.That(item.GetProperty("key").GetString(), Does.StartWith("SafeOpenAI"));
+            }
+
+            Assert.That(rate.GetProperty("title").GetString(), Is.EqualTo("Per-user rate limit"));
+            Assert.That(rate.GetProperty("status").GetString(), Is.EqualTo("fail"));
+            Assert.That(rate.GetProperty("key").GetString(), Is.EqualTo("SafeOpenAI:Budget:RequestsPerMinute"));
+            Assert.That(rate.GetProperty("detail").GetString(), Does.Contain("No per-user rate limit"));
+            Assert.That(rate.GetProperty("source").GetString(), Does.Contain("Configure rate limiting per user"));
+        });
+    }
+
+    [Test]
+    public async Task Markdown_is_the_safety_measures_document_with_the_open_items()
+    {
+        _fixture.WriteConfig(s =>
+        {
+            s["Defenses"]!["Spotlighting"]!["Enabled"] = false;
+            s["Redis"]!.AsObject().Remove("Configuration");
+        });
+        var output = Path.Combine(_fixture.Directory, "safety-measures.md");
+
+        var (exit, stdout, _) = await _fixture.RunAsync(new CheckCommand.Arguments(_fixture.ConfigPath, Format: "markdown", Output: output));
+
+        var document = File.ReadAllText(output);
+        var openItems = document[document.IndexOf("## Open items", StringComparison.Ordinal)..];
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(stdout, Does.StartWith("check: 25 passed, 1 warnings, 1 failed"));
+            Assert.That(document, Does.StartWith("# Safety measures in force: Support assistant"));
+            Assert.That(document, Does.Contain("Checked on 2026-05-04 09:30 UTC"));
+            foreach (var heading in new[] { "## Input defenses", "## Moderation", "## Output checks", "## Limits and budgets", "## Oversight", "## Red-team result" })
+            {
+                Assert.That(document, Does.Contain(heading + "\n"), heading);
+            }
+
+            Assert.That(document, Does.Contain("- **Moderation of input**: User input is moderated with omni-moderation-latest").And.Contain("(`SafeOpenAI:Moderation:CheckInput`;"));
+            Assert.That(document, Does.Contain("Safety incidents go to safety-incidents@example.com."));
+            Assert.That(document, Does.Contain("| direct_injection | 40 | 1 | 2.5 % |"));
+            Assert.That(document, Does.Contain("| jailbreak | 30 | 0 | 0.0 % |"));
+            Assert.That(openItems, Does.Contain("| fail | Delimiter strategy (spotlighting) (`input.spotlighting`) | `SafeOpenAI:Defenses:Spotlighting:Enabled` |"));
+            Assert.That(openItems, Does.Contain("| warn | Budgets shared across instances (`limits.shared`) | `SafeOpenAI:Redis:Configuration` |"));
+            Assert.That(document[..document.IndexOf("## Open items", StringComparison.Ordinal)], Does.Not.Contain("Delimiter strategy"));
+        });
+    }
+
+    [Test]
+    public async Task The_table_shows_status_key_and_what_to_do_and_the_summary_line()
+    {
+        _fixture.WriteConfig(s => s["Moderation"]!["FailurePolicy"] = "FailOpen");
+
+        var (exit, stdout, _) = await _fixture.RunAsync(format: "table");
+
+        var row = stdout.Split('\n').First(l => l.Contains("Moderation fails closed", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(row, Does.Contain("WARN").And.Contain("SafeOpenAI:Moderation:FailurePolicy"));
+            Assert.That(stdout, Does.Contain("FailOpen: when the moderation service fails"));
+            Assert.That(stdout.TrimEnd(), Does.EndWith("check: 26 passed, 1 warnings, 0 failed"));
+        });
+    }
+
+    [Test]
+    public async Task Secrets_are_never_printed_in_any_format()
+    {
+        const string ContentKey = "Q09OVEVOVEtFWVNFQ1JFVDAxMjM0NTY3ODlhYmNkZWY=";
+        const string RedisPassword = "R3disPassw0rdSECRET";
+        _fixture.WriteConfig(s =>
+        {
+            s["ApiKey"] = CheckFixture.ApiKey;
+            s["Identity"]!["HashKey"] = CheckFixture.HashKey;
+            s["Audit"]!["ContentKey"] = ContentKey;
+            s["Review"]!["MaterialKey"] = CheckFixture.MaterialKey;
+            s["Redis"]!["Configuration"] = $"redis.internal:6379,password={RedisPassword}";
+        });
+        var outputs = new List<string>();
+        int? exit = null;
+        foreach (var format in new[] { "table", "json", "markdown" })
+        {
+            var file = Path.Combine(_fixture.Directory, "out." + format);
+            var direct = await _fixture.RunAsync(format);
+            var toFile = await _fixture.RunAsync(new CheckCommand.Arguments(_fixture.ConfigPath, Format: format, Output: file));
+            outputs.AddRange([direct.Stdout, direct.Stderr, toFile.Stdout, toFile.Stderr, File.ReadAllText(file)]);
+            exit = direct.Exit;
+        }
+
+        var json = Items((await _fixture.RunAsync()).Stdout).ToDictionary(i => i.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(json["configuration.api_key"].Status, Is.EqualTo("fail"));
+            Assert.That(json["configuration.api_key"].Detail, Does.Contain($"set, {CheckFixture.ApiKey.Length} characters"));
+            Assert.That(json["configuration.secrets"].Status, Is.EqualTo("fail"));
+            Assert.That(json["configuration.secrets"].Detail, Does.Contain("SafeOpenAI:Identity:HashKey").And.Contain("SafeOpenAI:Audit:ContentKey")
+                .And.Contain("SafeOpenAI:Review:MaterialKey").And.Contain("SafeOpenAI:Redis:Configuration"));
+            foreach (var secret in new[] { CheckFixture.ApiKey, CheckFixture.HashKey, CheckFixture.MaterialKey, ContentKey, RedisPassword })
+            {
+                Assert.That(outputs, Has.None.Contain(secret), "a secret was printed");
+            }
+        });
+    }
+
+    [Test]
+    public async Task An_unset_api_key_warns_that_it_comes_from_OPENAI_API_KEY()
+    {
+        _fixture.Environment.Remove("SafeOpenAI__ApiKey");
+
+        var (exit, stdout, _) = await _fixture.RunAsync();
+
+        var items = Items(stdout).ToDictionary(i => i.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(items["configuration.valid"].Status, Is.EqualTo("pass"), "a missing key is not a validation failure");
+            Assert.That(items["configuration.api_key"].Status, Is.EqualTo("warn"));
+            Assert.That(items["configuration.api_key"].Detail, Does.StartWith("API key comes from OPENAI_API_KEY at run time"));
+        });
+    }
+
+    [Test]
+    public async Task A_validation_error_fails_the_configuration_item_naming_its_key()
+    {
+        _fixture.WriteConfig(s => s["MaxReasks"] = 9);
+
+        var item = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "configuration.valid");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(item.Status, Is.EqualTo("fail"));
+            Assert.That(item.Key, Is.EqualTo("SafeOpenAI:MaxReasks"));
+            Assert.That(item.Detail, Does.Contain("SafeOpenAI:MaxReasks"));
+        });
+    }
+
+    [Test]
+    public async Task The_environment_file_and_environment_variables_are_layered_over_the_file()
+    {
+        _fixture.WriteConfig(s => s["Moderation"]!["CheckInput"] = false, Path.Combine(_fixture.Directory, "appsettings.Staging.json"));
+        var staging = Items((await _fixture.RunAsync(new CheckCommand.Arguments(_fixture.ConfigPath, Environment: "Staging", Json: true))).Stdout);
+        _fixture.Environment["SafeOpenAI__Moderation__CheckInput"] = "true";
+        var overridden = Items((await _fixture.RunAsync(new CheckCommand.Arguments(_fixture.ConfigPath, Environment: "Staging", Json: true))).Stdout);
+        var production = Items((await _fixture.RunAsync()).Stdout);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(staging.Single(i => i.Id == "moderation.input").Status, Is.EqualTo("fail"));
+            Assert.That(overridden.Single(i => i.Id == "moderation.input").Status, Is.EqualTo("pass"));
+            Assert.That(production.Single(i => i.Id == "moderation.input").Status, Is.EqualTo("pass"));
+        });
+    }
+
+    [TestCase("Deployment", "RiskDomains", "oversight.human_review", "pass", "SafeOpenAI:Deployment:RiskDomains", "None declared")]
+    [TestCase("Review", "Sqlite", "oversight.human_review", "fail", "SafeOpenAI:Review:Sqlite:ConnectionString", "finance")]
+    [TestCase("Budget", "Limits", "limits.budget_per_user", "warn", "SafeOpenAI:Budget:Limits", "built-in default")]
+    [TestCase("Audit", "Sqlite", "oversight.audit", "fail", "SafeOpenAI:Audit:Sqlite:ConnectionString", "logger only")]
+    [TestCase("Deployment", "FeedbackChannel", "oversight.feedback", "pass", "SafeOpenAI:Deployment:FeedbackChannel", "feedback inbox")]
+    public async Task Removing_a_key_gives_the_documented_status(string section, string name, string id, string status, string key, string detail)
+    {
+        _fixture.WriteConfig(s => s[section]!.AsObject().Remove(name));
+
+        var item = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(item.Status, Is.EqualTo(status));
+            Assert.That(item.Key, Is.EqualTo(key));
+            Assert.That(item.Detail, Does.Contain(detail));
+        });
+    }
+
+    [Test]
+    public async Task Groundedness_is_required_only_when_the_application_uses_sources()
+    {
+        _fixture.WriteConfig(s => s["Defenses"]!["Groundedness"]!["Enabled"] = false);
+        var withSources = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "output.groundedness");
+        _fixture.WriteConfig(s =>
+        {
+            s["Defenses"]!["Groundedness"]!["Enabled"] = false;
+            s["Deployment"]!["UsesSources"] = false;
+        });
+        var without = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "output.groundedness");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(withSources.Status, Is.EqualTo("fail"));
+            Assert.That(withSources.Key, Is.EqualTo("SafeOpenAI:Defenses:Groundedness:Enabled"));
+            Assert.That(without.Status, Is.EqualTo("pass"));
+        });
+    }
+
+    [Test]
+    public async Task A_missing_configuration_file_exits_2_naming_it()
+    {
+        var path = Path.Combine(_fixture.Directory, "nowhere", "appsettings.json");
+
+        var (exit, stdout, stderr) = await _fixture.RunAsync(new CheckCommand.Arguments(path));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stdout, Is.Empty);
+            Assert.That(stderr, Does.Contain(path));
+        });
+    }
+
+    [Test]
+    public async Task A_configuration_file_that_is_not_json_exits_2_naming_it()
+    {
+        File.WriteAllText(_fixture.ConfigPath, "{ \"SafeOpenAI\": { \"Model\": gpt-4o } }");
+
+        var (exit, _, stderr) = await _fixture.RunAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain(_fixture.ConfigPath).And.Contain("is not valid JSON"));
+        });
+    }
+
+    [Test]
+    public async Task An_unknown_format_exits_2()
+    {
+        var (exit, _, stderr) = await _fixture.RunAsync(format: "yaml");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(stderr, Does.Contain("--format must be one of table, markdown, json"));
+        });
+    }
+
+    [Test]
+    public void The_tool_checks_a_configuration_as_a_process()
+    {
+        // The process reads the real clock: the recorded run finished a day ago.
+        _fixture.WriteReport(DateTimeOffset.UtcNow.AddDays(-1), ("direct_injection", 40, 1), ("jailbreak", 30, 0));
+
+        var good = CliProcess.Run($"check --config \"{_fixture.ConfigPath}\" --json", _fixture.Environment);
+        var table = CliProcess.Run($"check --config \"{_fixture.ConfigPath}\"", _fixture.Environment);
+        var missing = CliProcess.Run($"check --config \"{Path.Combine(_fixture.Directory, "missing.json")}\"");
+        var badArgument = CliProcess.Run("check --no-such-option");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(good.Exit, Is.Zero, good.Stdout + good.Stderr);
+            Assert.That(Items(good.Stdout).Select(i => i.Status), Is.All.EqualTo("pass"));
+            Assert.That(table.Exit, Is.Zero);
+            Assert.That(table.Stdout, Does.Contain($"check: {AllIds.Length} passed, 0 warnings, 0 failed"));
+            Assert.That(table.Stdout, Does.Not.Contain(CheckFixture.ApiKey).And.Not.Contain(CheckFixture.HashKey));
+            Assert.That(missing.Exit, Is.EqualTo(2));
+            Assert.That(missing.Stderr, Does.Contain("missing.json"));
+            Assert.That(badArgument.Exit, Is.EqualTo(2));
+        });
+    }
+
+    private static List<Item> Items(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("items").EnumerateArray().Select(i => new Item(
+            i.GetProperty("id").GetString()!,
+            i.GetProperty("status").GetString()!,
+            i.GetProperty("key").GetString()!,
+            i.GetProperty("detail").GetString()!))];
+    }
+
+    private sealed record Item(string Id, string Status, string Key, string Detail);
+}
