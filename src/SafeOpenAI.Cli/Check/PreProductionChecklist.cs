@@ -528,10 +528,11 @@ internal static class PreProductionChecklist
 
         if (limit.CostUsd is { } cost)
         {
-            amounts.Add(string.Create(CultureInfo.InvariantCulture, $"{cost:0.##} USD"));
+            amounts.Add(string.Create(CultureInfo.InvariantCulture, $"{cost:#,0.##} USD"));
         }
 
-        return $"{string.Join(", ", amounts)} per {limit.Scope.ToString().ToLowerInvariant()} per {limit.Window.ToString().ToLowerInvariant()}";
+        var scope = limit.Scope == BudgetScope.Global ? "in total" : "per " + limit.Scope.ToString().ToLowerInvariant();
+        return $"{string.Join(", ", amounts)} {scope} per {limit.Window.ToString().ToLowerInvariant()}";
     }
 
     private static bool Bool(CheckConfiguration c, string key, bool fallback) =>
