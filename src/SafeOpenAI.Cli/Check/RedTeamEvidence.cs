@@ -52,13 +52,13 @@ internal static class RedTeamEvidence
 
         if (configuration["Deployment:RedTeamReport"] is not { } relative)
         {
-            return Fail(pathKey, $"No red-team run is recorded: run 'safeopenai redteam --format json --output redteam.json' against this configuration and set {pathKey} to the report's path.");
+            return Fail(pathKey, $"No red-team run is recorded: run 'safeopenai redteam --format json' against this configuration, save the report and set {pathKey} to its path.");
         }
 
         var path = Path.GetFullPath(Path.Combine(configuration.Directory, relative));
         if (!File.Exists(path))
         {
-            return Fail(pathKey, $"The red-team report {path} does not exist: run 'safeopenai redteam --format json --output {relative}'.");
+            return Fail(pathKey, $"The red-team report {path} does not exist: run 'safeopenai redteam --format json' and save the report there.");
         }
 
         try
