@@ -198,6 +198,44 @@ public class ConfiguredDefensesTests
         Assert.That(options.MinimumScore, Is.EqualTo(0.7));
     }
 
+    [Test]
+    public void Every_documented_option_kind_binds_from_configuration()
+    {
+        static IConfigurationSection Section(Dictionary<string, string?> values) =>
+            new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => "S:" + v.Key, v => v.Value)).Build().GetSection("S");
+
+        var secrets = ConfiguredDefenses.Bind(Section(new() { ["DefaultAction"] = "Block", ["Actions:OPENAI_API_KEY"] = "Redact", ["DetectHighEntropyTokens"] = "false" }), new SecretsGuardOptions());
+        var pii = ConfiguredDefenses.Bind(Section(new() { ["Operators:EMAIL_ADDRESS"] = "Mask", ["Entities:0"] = "EMAIL_ADDRESS", ["MaskCharacter"] = "#", ["Reversible"] = "false" }), new PiiRedactionOptions());
+        var injection = ConfiguredDefenses.Bind(Section(new() { ["Action"] = "Review", ["PromptThreshold"] = "0.75", ["WindowCharacters"] = "1000" }), new PromptInjectionGuardOptions());
+        var spotlighting = ConfiguredDefenses.Bind(Section(new() { ["Mode"] = "Datamarking", ["UntrustedRoles:0"] = "User", ["DataMarkers:0"] = "\u02C6" }), new SpotlightingOptions());
+        var canary = ConfiguredDefenses.Bind(Section(new() { ["Format"] = "SecretLine", ["SystemPromptLeakCharacters"] = "40" }), new CanaryTokenOptions());
+        var groundedness = ConfiguredDefenses.Bind(Section(new() { ["Policy"] = "Annotate", ["JudgeFailure"] = "Throw", ["MaxJudgedClaims"] = "8" }), new GroundednessOptions());
+        var review = ConfiguredDefenses.Bind(Section(new() { ["Domains:0"] = "tax_advice" }), new RiskDomainReviewOptions());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(secrets.DefaultAction, Is.EqualTo(SecretAction.Block));
+            Assert.That(secrets.Actions[SecretKinds.OpenAIApiKey], Is.EqualTo(SecretAction.Redact));
+            Assert.That(secrets.DetectHighEntropyTokens, Is.False);
+            Assert.That(pii.Operators[PiiEntityTypes.EmailAddress], Is.EqualTo(PiiOperator.Mask));
+            Assert.That(pii.Entities, Is.EqualTo(new[] { PiiEntityTypes.EmailAddress }));
+            Assert.That(pii.MaskCharacter, Is.EqualTo('#'));
+            Assert.That(pii.Reversible, Is.False);
+            Assert.That(injection.Action, Is.EqualTo(SafetyAction.Review));
+            Assert.That(injection.PromptThreshold, Is.EqualTo(0.75));
+            Assert.That(injection.WindowCharacters, Is.EqualTo(1000));
+            Assert.That(spotlighting.Mode, Is.EqualTo(SpotlightingMode.Datamarking));
+            Assert.That(spotlighting.UntrustedRoles, Is.EquivalentTo(new[] { MessageRole.User }));
+            Assert.That(spotlighting.DataMarkers, Has.Count.EqualTo(1));
+            Assert.That(canary.Format, Is.EqualTo(CanaryTokenFormat.SecretLine));
+            Assert.That(canary.SystemPromptLeakCharacters, Is.EqualTo(40));
+            Assert.That(groundedness.Policy, Is.EqualTo(GroundednessPolicy.Annotate));
+            Assert.That(groundedness.JudgeFailure, Is.EqualTo(GroundednessJudgeFailureMode.Throw));
+            Assert.That(groundedness.MaxJudgedClaims, Is.EqualTo(8));
+            Assert.That(review.Domains, Is.EquivalentTo(new[] { "tax_advice" }));
+        });
+    }
+
     [TestCase("PromptInjection", "prompt-injection guard")]
     [TestCase("HumanReview", "human review")]
     [TestCase("Groundedness", "groundedness check")]
