@@ -14,6 +14,9 @@ namespace SafeOpenAI;
 /// 64-bit integer, modulo 10,000; the user is admitted when the bucket is below
 /// <see cref="Percentage"/> × 100. The same user therefore gets the same answer on every instance
 /// and after restarts, as long as the hash key is the same; raising the percentage only adds users.
+/// (In the unkeyed development mode, <c>SafeOpenAI:Identity:AllowUnkeyedHashing</c>, the identifier
+/// is a plain SHA-256 and the bucket is stable but guessable.) Not thread-safe: set the options
+/// before the host starts; the pipeline copies them once.
 /// </remarks>
 public sealed class LimitedReleaseOptions
 {

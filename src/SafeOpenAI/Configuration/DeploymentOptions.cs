@@ -5,6 +5,7 @@ namespace SafeOpenAI;
 /// <c>safeopenai check</c> and written into its "safety measures in force" document. Validated at
 /// start; the pipeline acts on none of them, except <see cref="RiskDomains"/> as the default
 /// domains of a risk-domain review switched on by <c>SafeOpenAI:Defenses:RiskDomainReview</c>.
+/// Not thread-safe: set before the host starts and only read afterwards.
 /// </summary>
 public sealed class DeploymentOptions
 {

@@ -80,10 +80,13 @@ internal static class ConfiguredDefenses
         {
             // The declared risk domains of the deployment are the natural default; listing
             // Domains under the defense itself still wins.
-            var declared = root.GetSection(DeploymentOptions.RiskDomainsKey).GetChildren()
-                .Select(static c => c.Value)
-                .OfType<string>()
-                .ToArray();
+            var declaredSection = root.GetSection(DeploymentOptions.RiskDomainsKey);
+            var declared = declaredSection.GetChildren().Select(static c => c.Value).OfType<string>().ToArray();
+            if (declaredSection.GetChildren().FirstOrDefault(static c => string.IsNullOrWhiteSpace(c.Value)) is { } blank)
+            {
+                throw new ArgumentException($"{blank.Path} is blank: name the domain, for example healthcare.", blank.Path);
+            }
+
             Probe(section, _ => builder.AddRiskDomainReview(o =>
             {
                 if (declared.Length > 0 && !section.GetSection(nameof(RiskDomainReviewOptions.Domains)).GetChildren().Any())

@@ -310,6 +310,17 @@ public class ConfiguredDefensesTests
     }
 
     [Test]
+    public void A_blank_declared_risk_domain_is_named_when_it_would_become_a_review_domain()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ConfiguredHost.Register(ConfiguredHost.Settings(
+            On("RiskDomainReview"),
+            ("SafeOpenAI:Deployment:RiskDomains:0", "finance"),
+            ("SafeOpenAI:Deployment:RiskDomains:1", ""))));
+
+        Assert.That(error!.ParamName, Is.EqualTo("SafeOpenAI:Deployment:RiskDomains:1"));
+    }
+
+    [Test]
     public void A_value_that_does_not_convert_names_its_key()
     {
         var error = Assert.Throws<InvalidOperationException>(() => ConfiguredHost.Register(ConfiguredHost.Settings(
