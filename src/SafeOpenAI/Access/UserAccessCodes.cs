@@ -10,6 +10,15 @@ public static class UserAccessCodes
     /// </summary>
     public const string Suspended = "access.suspended";
 
-    /// <summary>The name of the stage that reports <see cref="Suspended"/>: <c>UserAccess</c>.</summary>
+    /// <summary>
+    /// <c>access.not_admitted</c>: the limited-release gate (<see cref="LimitedReleaseOptions"/>) is on
+    /// and the user is neither allow-listed nor within the admitted percentage (or the call has no
+    /// user id and anonymous calls are not admitted); the call was blocked before any budget was
+    /// reserved and before anything was sent. The verdict's evidence holds <c>reason</c>:
+    /// <c>anonymous</c> or <c>not_in_release</c>.
+    /// </summary>
+    public const string NotAdmitted = "access.not_admitted";
+
+    /// <summary>The name of the stage that reports <see cref="Suspended"/> and <see cref="NotAdmitted"/>: <c>UserAccess</c>.</summary>
     public const string StageName = "UserAccess";
 }

@@ -12,10 +12,12 @@ public static class CanaryTokenBuilderExtensions
     /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The CanaryTokens defense is also switched on in configuration (<c>SafeOpenAI:Defenses:CanaryTokens:Enabled</c>).</exception>
     /// <exception cref="ArgumentException">The configured options are invalid (thrown when the pipeline is built).</exception>
     public static ISafeOpenAIBuilder AddCanaryTokens(this ISafeOpenAIBuilder builder, Action<CanaryTokenOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.CanaryTokens);
         var options = new Lazy<CanaryTokenOptions>(() =>
         {
             var created = new CanaryTokenOptions();

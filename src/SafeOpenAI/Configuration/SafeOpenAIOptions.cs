@@ -60,6 +60,17 @@ public sealed class SafeOpenAIOptions
     /// <summary>Gets the human review queue's deadlines, claims and key (<c>SafeOpenAI:Review</c>); used once <c>UseHumanReview()</c> registers the queue.</summary>
     public HumanReviewOptions Review { get; } = new();
 
+    /// <summary>Gets who may reach the model at all (<c>SafeOpenAI:Access</c>): the limited-release gate.</summary>
+    public AccessOptions Access { get; } = new();
+
+    /// <summary>
+    /// Gets the deployment's declarations (<c>SafeOpenAI:Deployment</c>): its name, incident contact,
+    /// feedback channel, risk domains and red-team acceptance limits. Read by <c>safeopenai check</c>;
+    /// the pipeline itself acts on none of them, except that declared risk domains are the default
+    /// domains of the risk-domain review when <c>SafeOpenAI:Defenses:RiskDomainReview</c> switches it on.
+    /// </summary>
+    public DeploymentOptions Deployment { get; } = new();
+
     /// <summary>Gets the telemetry options (section <c>Telemetry</c>): message content capture.</summary>
     public TelemetryOptions Telemetry { get; } = new();
 

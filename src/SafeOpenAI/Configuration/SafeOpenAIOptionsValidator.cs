@@ -44,6 +44,8 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
         ValidateAudit(options.Audit, errors);
         ValidateAnomaly(options.Anomaly, Key, errors);
         ValidateReview(options.Review, Key, errors);
+        ValidateAccess(options.Access, Key, errors);
+        ValidateDeployment(options.Deployment, Key, errors);
 
         foreach (var (model, price) in options.Pricing)
         {
@@ -55,6 +57,78 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>Adds an error, naming its key through <paramref name="key"/> (for example <c>SafeOpenAI:Access:LimitedRelease:Percentage</c>), for each invalid access option.</summary>
+    internal static void ValidateAccess(AccessOptions access, Func<string, string> key, List<string> errors)
+    {
+        var release = access.LimitedRelease;
+        if (!(release.Percentage is >= 0 and <= 100))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Access:LimitedRelease:Percentage")} must be a share in percent from 0 to 100 (was {release.Percentage})."));
+        }
+
+        for (var i = 0; i < release.AllowedUsers.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(release.AllowedUsers[i]))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key($"Access:LimitedRelease:AllowedUsers:{i}")} is blank: list user ids as the application passes them in SafetyIdentity.UserId."));
+            }
+        }
+
+        if (release.Enabled && release.AllowedUsers.Count == 0 && release.Percentage == 0 && !release.AdmitAnonymous)
+        {
+            errors.Add($"{key("Access:LimitedRelease:Enabled")} is true but the gate admits nobody: list users under {key("Access:LimitedRelease:AllowedUsers")}, set {key("Access:LimitedRelease:Percentage")} above 0, or switch the gate off.");
+        }
+    }
+
+    /// <summary>Adds an error, naming its key through <paramref name="key"/> (for example <c>SafeOpenAI:Deployment:IncidentContact</c>), for each invalid deployment declaration.</summary>
+    internal static void ValidateDeployment(DeploymentOptions deployment, Func<string, string> key, List<string> errors)
+    {
+        void Contact(string? value, string name)
+        {
+            if (value is not null && !IsEmailAddress(value) && !IsHttpUrl(value))
+            {
+                errors.Add($"{key("Deployment:" + name)} must be an email address or an absolute http or https URL (was '{value}').");
+            }
+        }
+
+        Contact(deployment.IncidentContact, nameof(deployment.IncidentContact));
+        Contact(deployment.FeedbackChannel, nameof(deployment.FeedbackChannel));
+        if (deployment.Name is not null && string.IsNullOrWhiteSpace(deployment.Name))
+        {
+            errors.Add($"{key("Deployment:Name")} is blank: name the application, or leave the key out.");
+        }
+
+        if (deployment.RedTeamReport is not null && string.IsNullOrWhiteSpace(deployment.RedTeamReport))
+        {
+            errors.Add($"{key("Deployment:RedTeamReport")} is blank: give the path of the latest red-team JSON report, or leave the key out.");
+        }
+
+        if (!(deployment.MaxAttackSuccessRate is >= 0 and <= 1))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Deployment:MaxAttackSuccessRate")} must be a share from 0 to 1 (was {deployment.MaxAttackSuccessRate})."));
+        }
+
+        if (deployment.RedTeamMaxAgeDays < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key("Deployment:RedTeamMaxAgeDays")} must be at least 1 day (was {deployment.RedTeamMaxAgeDays})."));
+        }
+
+        for (var i = 0; i < deployment.RiskDomains.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(deployment.RiskDomains[i]))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{key($"Deployment:RiskDomains:{i}")} is blank: name the domain, for example healthcare."));
+            }
+        }
+    }
+
+    private static bool IsEmailAddress(string value) =>
+        value.Length > 0 && !value.Any(char.IsWhiteSpace)
+        && System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value;
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
 
     /// <summary>Adds an error, naming its key through <paramref name="key"/>, for each invalid anomaly option.</summary>
     internal static void ValidateAnomaly(AnomalyOptions anomaly, Func<string, string> key, List<string> errors)

@@ -8,6 +8,9 @@ internal sealed class SafeOpenAIBuilder(IServiceCollection services, SafetyStage
 {
     public IServiceCollection Services { get; } = services;
 
+    /// <summary>Gets the stages this builder adds to.</summary>
+    public SafetyStageRegistry Registry { get; } = registry;
+
     public ISafeOpenAIBuilder AddInputGuard<TGuard>()
         where TGuard : class, IInputGuard =>
         AddInputGuard(sp => ActivatorUtilities.CreateInstance<TGuard>(sp));
@@ -15,7 +18,7 @@ internal sealed class SafeOpenAIBuilder(IServiceCollection services, SafetyStage
     public ISafeOpenAIBuilder AddInputGuard(Func<IServiceProvider, IInputGuard> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        registry.InputGuards.Add(factory);
+        Registry.InputGuards.Add(factory);
         return this;
     }
 
@@ -26,7 +29,7 @@ internal sealed class SafeOpenAIBuilder(IServiceCollection services, SafetyStage
     public ISafeOpenAIBuilder AddOutputValidator(Func<IServiceProvider, IOutputValidator> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        registry.OutputValidators.Add(factory);
+        Registry.OutputValidators.Add(factory);
         return this;
     }
 
@@ -37,7 +40,7 @@ internal sealed class SafeOpenAIBuilder(IServiceCollection services, SafetyStage
     public ISafeOpenAIBuilder UseModeration(Func<IServiceProvider, IModerationCheck> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        registry.Moderation = factory;
+        Registry.Moderation = factory;
         return this;
     }
 
@@ -48,7 +51,7 @@ internal sealed class SafeOpenAIBuilder(IServiceCollection services, SafetyStage
     public ISafeOpenAIBuilder UseBudgetTracker(Func<IServiceProvider, IBudgetTracker> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        registry.BudgetTracker = factory;
+        Registry.BudgetTracker = factory;
         return this;
     }
 

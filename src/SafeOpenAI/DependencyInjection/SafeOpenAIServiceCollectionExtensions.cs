@@ -24,13 +24,30 @@ public static class SafeOpenAIServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration section to bind, normally <c>configuration.GetSection("SafeOpenAI")</c>.</param>
     /// <returns>A builder to add or replace stages.</returns>
+    /// <remarks>
+    /// The optional defenses switched on under <c>&lt;section&gt;:Defenses:&lt;Name&gt;:Enabled</c>
+    /// (<c>Secrets</c>, <c>PiiRedaction</c>, <c>PromptInjection</c>, <c>Spotlighting</c>,
+    /// <c>CanaryTokens</c>, <c>PiiLeakCheck</c>, <c>Groundedness</c>, <c>RiskDomainReview</c>,
+    /// <c>HumanReview</c>) are added here, in that order, each with its options bound from its
+    /// subsection; a listed collection replaces the option's default list. Stages added on the
+    /// returned builder run after them. The defenses are read once, by the first call.
+    /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">A value under <c>Defenses</c> cannot be converted to its option's type, or names an option configuration cannot set (the message names the key).</exception>
+    /// <exception cref="ArgumentException">An enabled defense's option is out of range or invalid: the same exception type its builder method throws, with the configuration key as the parameter name.</exception>
     public static ISafeOpenAIBuilder AddSafeOpenAI(this IServiceCollection services, IConfigurationSection configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SafeOpenAIOptions>().Bind(configuration);
-        return AddCore(services, configuration.Path);
+        var builder = AddCore(services, configuration.Path);
+        if (!builder.Registry.DefensesConfigured)
+        {
+            services.AddSingleton<IValidateOptions<SafeOpenAIOptions>>(new ConfiguredDefensesValidator(configuration.GetSection(ConfiguredDefenses.SectionName)));
+        }
+
+        ConfiguredDefenses.Apply(builder, builder.Registry, configuration);
+        return builder;
     }
 
     /// <summary>
@@ -125,7 +142,8 @@ public static class SafeOpenAIServiceCollectionExtensions
                     options.Audit.CaptureContent ? new AuditContentProtector(options.Audit.ContentKey!) : null,
                     sp.GetRequiredService<IUserAccessPolicy>(),
                     options.Anomaly.Enabled ? sp.GetRequiredService<AnomalyMonitor>() : null,
-                    sp.GetService<IHumanReviewQueue>()),
+                    sp.GetService<IHumanReviewQueue>(),
+                    options.Access.LimitedRelease.Enabled ? new LimitedReleaseGate(options.Access.LimitedRelease, sp.GetRequiredService<SafetyHasher>()) : null),
                 options,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SafeOpenAI.Pipeline"),

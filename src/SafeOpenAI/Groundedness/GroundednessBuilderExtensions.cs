@@ -17,10 +17,12 @@ public static class GroundednessBuilderExtensions
     /// Give it an unguarded client of a small model, never the <see cref="SafeChatClient"/> itself.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The Groundedness defense is also switched on in configuration (<c>SafeOpenAI:Defenses:Groundedness:Enabled</c>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The configured options are invalid (thrown when the pipeline is built).</exception>
     public static ISafeOpenAIBuilder AddGroundednessCheck(this ISafeOpenAIBuilder builder, Action<GroundednessOptions>? configure = null, Func<IServiceProvider, IGroundednessJudge>? judgeFactory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.Groundedness);
         var options = new GroundednessOptions();
         configure?.Invoke(options);
         return builder.AddOutputValidator(sp => new GroundednessValidator(options, judgeFactory?.Invoke(sp)));

@@ -11,9 +11,11 @@ public static class PromptInjectionGuardBuilderExtensions
     /// <param name="configure">Sets the options; <see langword="null"/> for the defaults.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The PromptInjection defense is also switched on in configuration (<c>SafeOpenAI:Defenses:PromptInjection:Enabled</c>).</exception>
     public static ISafeOpenAIBuilder AddPromptInjectionGuard(this ISafeOpenAIBuilder builder, Action<PromptInjectionGuardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.PromptInjection);
         var options = new PromptInjectionGuardOptions();
         configure?.Invoke(options);
         return builder.AddInputGuard(_ => new PromptInjectionGuard(options));

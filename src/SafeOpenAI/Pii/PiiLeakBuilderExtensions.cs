@@ -12,10 +12,12 @@ public static class PiiLeakBuilderExtensions
     /// <param name="configure">Configures the options; optional.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The PiiLeakCheck defense is also switched on in configuration (<c>SafeOpenAI:Defenses:PiiLeakCheck:Enabled</c>).</exception>
     /// <exception cref="ArgumentException">An option is invalid (thrown when the pipeline is built).</exception>
     public static ISafeOpenAIBuilder AddPiiLeakCheck(this ISafeOpenAIBuilder builder, Action<PiiLeakOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.PiiLeakCheck);
         var options = new PiiLeakOptions();
         configure?.Invoke(options);
         return builder.AddOutputValidator(_ => new PiiLeakValidator(options));

@@ -15,9 +15,11 @@ public static class PiiRedactionBuilderExtensions
     /// <param name="configure">Configures the options; optional.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The PiiRedaction defense is also switched on in configuration (<c>SafeOpenAI:Defenses:PiiRedaction:Enabled</c>).</exception>
     public static ISafeOpenAIBuilder AddPiiRedaction(this ISafeOpenAIBuilder builder, Action<PiiRedactionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.PiiRedaction);
         var options = new PiiRedactionOptions();
         configure?.Invoke(options);
         builder.AddInputGuard(sp => new PiiRedactionGuard(options, sp.GetService<SafetyHasher>()));

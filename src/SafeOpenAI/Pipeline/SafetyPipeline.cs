@@ -44,6 +44,7 @@ public sealed partial class SafetyPipeline
     private readonly IAuditSink _auditSink;
     private readonly AuditContentProtector? _contentProtector;
     private readonly IUserAccessPolicy? _accessPolicy;
+    private readonly LimitedReleaseGate? _limitedRelease;
     private readonly AnomalyMonitor? _anomalyMonitor;
     private readonly IHumanReviewQueue? _reviewQueue;
     private readonly ModerationOptions _moderationOptions;
@@ -81,6 +82,7 @@ public sealed partial class SafetyPipeline
         _auditSink = auditSink;
         _contentProtector = oversight.ContentProtector;
         _accessPolicy = oversight.AccessPolicy;
+        _limitedRelease = oversight.LimitedRelease;
         _anomalyMonitor = oversight.AnomalyMonitor;
         _reviewQueue = oversight.ReviewQueue;
         _moderationOptions = options.Moderation;
@@ -469,15 +471,33 @@ public sealed partial class SafetyPipeline
         call.Request = call.Request.With(call.Request.SafetyIdentifier, parameters, call.Request.AuditId);
     }
 
-    /// <summary>Blocks a suspended user before anything is reserved or sent.</summary>
+    /// <summary>Blocks a caller the limited-release gate does not admit, or a suspended user, before anything is reserved or sent.</summary>
     private async ValueTask<SafetyVerdict?> CheckAccessAsync(PipelineCall call, CancellationToken cancellationToken)
     {
-        if (_accessPolicy is null)
+        if (_limitedRelease is null && _accessPolicy is null)
         {
             return null;
         }
 
         var start = call.Mark(UserAccessCodes.StageName, SafetyPhase.Access);
+        if (_limitedRelease?.Refuse(call.Request.Identity) is { } refusal)
+        {
+            var notAdmitted = SafetyVerdict.Block(
+                UserAccessCodes.StageName,
+                UserAccessCodes.NotAdmitted,
+                "This assistant is in a limited release and is not yet available to this account.",
+                new Dictionary<string, string> { ["reason"] = refusal });
+            call.Add(notAdmitted, SafetyPhase.Access);
+            call.Timed(start, notAdmitted);
+            return notAdmitted;
+        }
+
+        if (_accessPolicy is null)
+        {
+            call.Timed(start);
+            return null;
+        }
+
         var suspension = await _accessPolicy.GetSuspensionAsync(SubjectOf(call.Request).User, cancellationToken).ConfigureAwait(false);
         if (suspension is null)
         {
@@ -856,6 +876,11 @@ public sealed partial class SafetyPipeline
     private List<SafetyStageDescriptor> DescribeStages()
     {
         var stages = new List<SafetyStageDescriptor>();
+        if (_limitedRelease is not null)
+        {
+            stages.Add(new(SafetyPhase.Access, "LimitedRelease", typeof(LimitedReleaseGate)));
+        }
+
         if (_budgetTracker is not null)
         {
             stages.Add(new(SafetyPhase.Budget, _budgetTracker.Name, _budgetTracker.GetType()));

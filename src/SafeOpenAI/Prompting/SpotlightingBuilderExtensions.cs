@@ -13,10 +13,12 @@ public static class SpotlightingBuilderExtensions
     /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults (delimiting, tool messages).</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The Spotlighting defense is also switched on in configuration (<c>SafeOpenAI:Defenses:Spotlighting:Enabled</c>).</exception>
     /// <exception cref="ArgumentException">The configured options are invalid (thrown when the pipeline is built).</exception>
     public static ISafeOpenAIBuilder AddSpotlighting(this ISafeOpenAIBuilder builder, Action<SpotlightingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.Spotlighting);
         return builder.AddInputGuard(_ =>
         {
             var options = new SpotlightingOptions();

@@ -38,9 +38,11 @@ public static class HumanReviewBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The HumanReview defense is also switched on in configuration (<c>SafeOpenAI:Defenses:HumanReview:Enabled</c>).</exception>
     public static ISafeOpenAIBuilder UseHumanReview(this ISafeOpenAIBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.HumanReview);
         var services = builder.Services;
         services.TryAddSingleton<InMemoryReviewStore>();
         services.TryAddSingleton<IReviewStore>(sp => sp.GetRequiredService<InMemoryReviewStore>());

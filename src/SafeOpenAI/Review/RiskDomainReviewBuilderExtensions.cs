@@ -13,10 +13,12 @@ public static class RiskDomainReviewBuilderExtensions
     /// <param name="configure">Changes the listed domains; <see langword="null"/> keeps healthcare, finance, legal and code_generation.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The RiskDomainReview defense is also switched on in configuration (<c>SafeOpenAI:Defenses:RiskDomainReview:Enabled</c>).</exception>
     /// <exception cref="ArgumentException">The configured domains are empty or hold an empty domain (thrown here, at registration).</exception>
     public static ISafeOpenAIBuilder AddRiskDomainReview(this ISafeOpenAIBuilder builder, Action<RiskDomainReviewOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfiguredDefenses.Mark(builder, ConfiguredDefenses.RiskDomainReview);
         var options = new RiskDomainReviewOptions();
         configure?.Invoke(options);
         var validator = new RiskDomainReviewValidator(options);
