@@ -164,7 +164,7 @@ internal static class RedTeamCommand
                 await stderr.WriteLineAsync("The run was cancelled; no report was written.").ConfigureAwait(false);
                 return RunFailed;
             }
-            catch (Exception ex) when (ex is ClientResultException or HttpRequestException or InvalidDataException)
+            catch (Exception ex) when (ex is ClientResultException or HttpRequestException or InvalidDataException or RedTeamRunException)
             {
                 await stderr.WriteLineAsync($"The run failed (not an attack result): {ex.Message}").ConfigureAwait(false);
                 return RunFailed;

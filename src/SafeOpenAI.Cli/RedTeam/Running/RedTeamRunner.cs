@@ -18,6 +18,8 @@ namespace SafeOpenAI.Cli.RedTeam;
 /// </remarks>
 internal sealed class RedTeamRunner
 {
+    private const string UnavailableCode = "moderation.unavailable";
+
     private readonly RedTeamTarget _target;
     private readonly RedTeamApplication _application;
     private readonly RedTeamRunOptions _options;
@@ -50,6 +52,7 @@ internal sealed class RedTeamRunner
     /// <returns>The report of the cases that ran and how many did not.</returns>
     /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
     /// <exception cref="System.ClientModel.ClientResultException">The model or moderation endpoint failed (the run failed, not an attack).</exception>
+    /// <exception cref="RedTeamRunException">Moderation was unavailable, so the pipeline blocked for lack of an endpoint, not for an attack.</exception>
     public async Task<RedTeamRunOutcome> RunAsync(AttackSuite suite, IProgress<RedTeamProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(suite);
@@ -142,7 +145,7 @@ internal sealed class RedTeamRunner
             var isLast = turn == attack.Turns.Count - 1;
             var request = _application.CreateRequest(
                 attack.Id, attack.Turns[turn], history, isLast ? attack.Documents : [], withSchema: attack.Signal == SuccessSignal.SchemaBroken);
-            var result = await _target.Client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+            var result = RequireWorkingEndpoint(await _target.Client.CompleteAsync(request, cancellationToken).ConfigureAwait(false));
             var reached = ReachedModel(result);
             requests += ModelRequests(result);
             tokens += result.Usage?.TotalTokens ?? 0;
@@ -171,10 +174,19 @@ internal sealed class RedTeamRunner
     private async Task<(BenignResult Result, int ModelRequests)> RunBenignAsync(BenignPrompt prompt, CancellationToken cancellationToken)
     {
         var request = _application.CreateRequest(prompt.Id, prompt.Text, [], prompt.Documents, withSchema: false);
-        var result = await _target.Client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = RequireWorkingEndpoint(await _target.Client.CompleteAsync(request, cancellationToken).ConfigureAwait(false));
         var blocked = result.Status != SafeChatStatus.Completed;
         return (new BenignResult(prompt.Id, blocked, blocked ? BlockedBy(result) : null), ModelRequests(result));
     }
+
+    /// <summary>
+    /// A call blocked because moderation could not be reached says nothing about the pipeline's defenses
+    /// (fail-closed moderation would block every case), so it stops the run instead of counting as blocked.
+    /// </summary>
+    private static SafeChatResult RequireWorkingEndpoint(SafeChatResult result) =>
+        result.DecisiveVerdict?.Code.StartsWith(UnavailableCode, StringComparison.Ordinal) == true
+            ? throw new RedTeamRunException($"The moderation endpoint is unavailable ({result.DecisiveVerdict.Code}); the run measures nothing while it is down.")
+            : result;
 
     /// <summary>Whether the pipeline sent a model request: an answer came back, or a later stage saw one (an output block reached the model).</summary>
     internal static bool ReachedModel(SafeChatResult result) =>
