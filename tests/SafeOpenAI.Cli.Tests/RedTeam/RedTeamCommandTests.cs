@@ -227,6 +227,7 @@ public class RedTeamCommandTests
                 Assert.That(exit, Is.EqualTo(RedTeamCommand.BudgetExhausted));
                 Assert.That(ran, Is.InRange(1, 7));
                 Assert.That(stderr, Does.Contain($"{8 - ran} case(s) did not run"));
+                Assert.That(report.RootElement.GetProperty("run").GetProperty("not_run").GetInt32(), Is.EqualTo(8 - ran), "the report says it is incomplete");
             });
         }
     }
