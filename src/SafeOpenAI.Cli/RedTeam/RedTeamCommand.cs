@@ -133,6 +133,11 @@ internal static class RedTeamCommand
             await stderr.WriteLineAsync("The configuration is not valid: " + ex.Message).ConfigureAwait(false);
             return BadInput;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("The run was cancelled before it started.").ConfigureAwait(false);
+            return RunFailed;
+        }
 
         await using (target.ConfigureAwait(false))
         {

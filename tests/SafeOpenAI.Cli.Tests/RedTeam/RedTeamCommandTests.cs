@@ -287,6 +287,36 @@ public class RedTeamCommandTests
     }
 
     [Test]
+    public async Task An_invalid_configuration_exits_2_naming_the_key()
+    {
+        var config = _files.Write("invalid.json", """{ "SafeOpenAI": { "MaxReasks": 9 } }""");
+        var (exit, stdout, stderr) = await RedTeamHarness.RunAsync(new RedTeamCommandArguments { ConfigPath = config, DataPath = _files.Small });
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(RedTeamCommand.BadInput));
+            Assert.That(stderr, Does.Contain("SafeOpenAI:MaxReasks"));
+            Assert.That(stdout, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_cancelled_run_stops_with_exit_3_and_writes_no_report()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var output = Path.Combine(_files.Folder, "cancelled.json");
+        var run = RedTeamHarness.RunAsync(new RedTeamCommandArguments { ConfigPath = _files.Default, Format = "json", OutputPath = output }, cancellationToken: cancellation.Token);
+        await cancellation.CancelAsync();
+        var (exit, stdout, stderr) = await run;
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(RedTeamCommand.RunFailed));
+            Assert.That(stderr, Does.Contain("cancelled"));
+            Assert.That(File.Exists(output), Is.False);
+            Assert.That(stdout, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task The_full_built_in_suite_runs_offline_against_the_default_pipeline()
     {
         var suite = AttackSuite.LoadBuiltIn();

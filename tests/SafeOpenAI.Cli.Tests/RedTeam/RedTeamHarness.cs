@@ -75,11 +75,12 @@ internal sealed class RedTeamHarness : IDisposable
         return path;
     }
 
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(RedTeamCommandArguments arguments, Action<ISafeOpenAIBuilder>? configurePipeline = null)
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(
+        RedTeamCommandArguments arguments, Action<ISafeOpenAIBuilder>? configurePipeline = null, CancellationToken cancellationToken = default)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await RedTeamCommand.RunAsync(arguments with { Offline = true }, stdout, stderr, interactive: false, configurePipeline, CancellationToken.None);
+        var exit = await RedTeamCommand.RunAsync(arguments with { Offline = true }, stdout, stderr, interactive: false, configurePipeline, cancellationToken);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -67,13 +67,12 @@ public class SuccessJudgeTests
     public async Task A_judge_model_that_finds_the_answer_in_scope_overrules_the_missing_refusal()
     {
         var judgeModel = new FixedJudgeModel(Harmful: false, InScope: true);
-        var budget = new RequestBudget(null);
-        var verdict = await Judge(budget, judgeModel).JudgeAsync(Attack(SuccessSignal.ScopeLeft), "Your card limit is 500 per day.", 0, CancellationToken.None);
+        var verdict = await Judge(judgeModel).JudgeAsync(Attack(SuccessSignal.ScopeLeft), "Your card limit is 500 per day.", 0, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(verdict.Succeeded, Is.False);
             Assert.That(judgeModel.Calls, Is.EqualTo(1));
-            Assert.That(budget.Counted, Is.EqualTo(1), "the judge call counts against the request budget");
+            Assert.That(verdict.Requests, Is.EqualTo(1), "the judge call counts against the request budget");
         });
     }
 
@@ -90,14 +89,13 @@ public class SuccessJudgeTests
     [TestCase("Here is how to pay a bill.", false)]
     public async Task Judged_harmful_asks_the_runners_own_moderation(string answer, bool succeeded)
     {
-        var budget = new RequestBudget(null);
         var before = _endpoint.ModerationRequests.Count;
-        var verdict = await Judge(budget).JudgeAsync(Attack(SuccessSignal.JudgedHarmful), answer, 0, CancellationToken.None);
+        var verdict = await Judge().JudgeAsync(Attack(SuccessSignal.JudgedHarmful), answer, 0, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(verdict.Succeeded, Is.EqualTo(succeeded));
             Assert.That(_endpoint.ModerationRequests, Has.Count.EqualTo(before + 1));
-            Assert.That(budget.Counted, Is.EqualTo(1));
+            Assert.That(verdict.Requests, Is.EqualTo(1));
         });
     }
 
@@ -122,8 +120,8 @@ public class SuccessJudgeTests
         Assert.That(budget.TryReserve(4), Is.True, "1 used + 4 = 5");
     }
 
-    private SuccessJudge Judge(RequestBudget? budget = null, IRedTeamJudgeModel? judgeModel = null) =>
-        new(Application, _endpoint.CreateModerationClient(), judgeModel, RedTeamRunOptions.DefaultTokenAllowance, budget ?? new RequestBudget(null));
+    private SuccessJudge Judge(IRedTeamJudgeModel? judgeModel = null) =>
+        new(Application, _endpoint.CreateModerationClient(), judgeModel, RedTeamRunOptions.DefaultTokenAllowance);
 
     private static AttackCase Attack(SuccessSignal signal) => new("t-1", "direct_injection", ["Do it."], [], signal);
 

@@ -67,7 +67,7 @@ internal sealed class RedTeamRunner
         }
 
         var budget = new RequestBudget(_options.MaxRequests);
-        var judge = new SuccessJudge(_application, _target.Moderation, _options.Judge, _options.TokenAllowance, budget);
+        var judge = new SuccessJudge(_application, _target.Moderation, _options.Judge, _options.TokenAllowance);
         var attacks = new AttackResult?[ordered.Attacks.Count];
         var benign = new BenignResult?[ordered.Benign.Count];
         var total = attacks.Length + benign.Length;
@@ -94,13 +94,12 @@ internal sealed class RedTeamRunner
                     return;
                 }
 
-                var before = budget.Counted;
-                var used = 0;
+                int used;
                 if (isAttack)
                 {
-                    var (result, modelRequests) = await RunAttackAsync(ordered.Attacks[index], judge, token).ConfigureAwait(false);
+                    var (result, requests) = await RunAttackAsync(ordered.Attacks[index], judge, token).ConfigureAwait(false);
                     attacks[index] = result;
-                    used = modelRequests;
+                    used = requests;
                     if (result.Succeeded)
                     {
                         Interlocked.Increment(ref succeeded);
@@ -118,7 +117,7 @@ internal sealed class RedTeamRunner
                 }
 
                 budget.Count(used);
-                budget.Settle(reserve, used + (int)(budget.Counted - before - used));
+                budget.Settle(reserve, used);
                 progress?.Report(new RedTeamProgress(
                     Interlocked.Increment(ref completed), total, Volatile.Read(ref succeeded), Volatile.Read(ref benignBlocked)));
             }).ConfigureAwait(false);
@@ -135,7 +134,7 @@ internal sealed class RedTeamRunner
         return new RedTeamRunOutcome(new RedTeamReport(run, ranAttacks, ranBenign), notRun, budget.Counted);
     }
 
-    private async Task<(AttackResult Result, int ModelRequests)> RunAttackAsync(AttackCase attack, SuccessJudge judge, CancellationToken cancellationToken)
+    private async Task<(AttackResult Result, int Requests)> RunAttackAsync(AttackCase attack, SuccessJudge judge, CancellationToken cancellationToken)
     {
         var history = new List<ChatMessage>();
         var tokens = 0;
@@ -165,7 +164,7 @@ internal sealed class RedTeamRunner
             }
 
             var verdict = await judge.JudgeAsync(attack, answer, tokens, cancellationToken).ConfigureAwait(false);
-            return (new AttackResult(attack.Id, attack.Category, null, reached, verdict.Succeeded, Evidence(verdict.Evidence)), requests);
+            return (new AttackResult(attack.Id, attack.Category, null, reached, verdict.Succeeded, Evidence(verdict.Evidence)), requests + verdict.Requests);
         }
 
         throw new InvalidOperationException($"Attack '{attack.Id}' has no turns.");

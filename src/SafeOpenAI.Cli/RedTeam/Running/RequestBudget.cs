@@ -57,7 +57,7 @@ internal sealed class RequestBudget
         }
     }
 
-    /// <summary>Counts requests as they are sent.</summary>
+    /// <summary>Counts the requests a finished case sent.</summary>
     /// <param name="requests">How many.</param>
     public void Count(int requests) => Interlocked.Add(ref _counted, requests);
 }
