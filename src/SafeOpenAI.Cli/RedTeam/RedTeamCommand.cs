@@ -156,7 +156,7 @@ internal static class RedTeamCommand
                 Concurrency = arguments.Concurrency,
                 MaxRequests = arguments.MaxRequests,
                 TokenAllowance = arguments.TokenAllowance,
-                Judge = arguments.JudgeModel is null ? null : new OpenAIRedTeamJudgeModel(new ChatClient(arguments.JudgeModel, new ApiKeyCredential(apiKey!))),
+                Judge = arguments.JudgeModel is null ? null : new OpenAIRedTeamJudgeModel(target.CreateJudgeClient(arguments.JudgeModel)),
             }, TimeProvider.System);
 
             RedTeamRunOutcome outcome;

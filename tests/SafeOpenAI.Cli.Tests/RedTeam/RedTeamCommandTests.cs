@@ -300,6 +300,23 @@ public class RedTeamCommandTests
     }
 
     [Test]
+    public async Task The_environment_file_beside_the_configuration_is_layered_on_top()
+    {
+        var folder = Path.Combine(_files.Folder, "layered");
+        Directory.CreateDirectory(folder);
+        var config = Path.Combine(folder, "appsettings.json");
+        File.WriteAllText(config, """{ "SafeOpenAI": { "MaxReasks": 9 } }""");
+        File.WriteAllText(Path.Combine(folder, "appsettings.Staging.json"), """{ "SafeOpenAI": { "MaxReasks": 1 } }""");
+        var plain = await RedTeamHarness.RunAsync(new RedTeamCommandArguments { ConfigPath = config, DataPath = _files.Small, MaxAsr = 1 });
+        var staging = await RedTeamHarness.RunAsync(new RedTeamCommandArguments { ConfigPath = config, Environment = "Staging", DataPath = _files.Small, MaxAsr = 1 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.Exit, Is.EqualTo(RedTeamCommand.BadInput), "MaxReasks 9 is invalid");
+            Assert.That(staging.Exit, Is.EqualTo(RedTeamCommand.Passed), staging.Stderr);
+        });
+    }
+
+    [Test]
     public async Task A_cancelled_run_stops_with_exit_3_and_writes_no_report()
     {
         using var cancellation = new CancellationTokenSource();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using OpenAI.Chat;
 using OpenAI.Moderations;
 using SafeOpenAI.Testing;
 using System.ClientModel;
@@ -21,9 +22,15 @@ internal sealed class RedTeamTarget : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private RedTeamTarget(ServiceProvider services, LocalOpenAIEndpoint? endpoint, ModerationClient moderation, string model, IReadOnlyList<string> notes)
+    private readonly ApiKeyCredential _credential;
+    private readonly OpenAIClientOptions _clientOptions;
+
+    private RedTeamTarget(ServiceProvider services, LocalOpenAIEndpoint? endpoint, ApiKeyCredential credential, OpenAIClientOptions clientOptions, string moderationModel, string model, IReadOnlyList<string> notes)
     {
         _services = services;
+        _credential = credential;
+        _clientOptions = clientOptions;
+        var moderation = new ModerationClient(moderationModel, credential, clientOptions);
         Endpoint = endpoint;
         Moderation = moderation;
         Model = model;
@@ -147,8 +154,8 @@ internal sealed class RedTeamTarget : IAsyncDisposable
             {
                 var resolved = provider.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value;
                 var clientOptions = endpoint is not null ? endpoint.CreateClientOptions() : resolved.Endpoint is { } uri ? new OpenAIClientOptions { Endpoint = uri } : new OpenAIClientOptions();
-                var moderation = new ModerationClient(resolved.Moderation.Model, new ApiKeyCredential(resolved.ApiKey ?? options.ApiKey ?? "sk-redteam-offline"), clientOptions);
-                return new RedTeamTarget(provider, endpoint, moderation, resolved.Model, notes);
+                var credential = new ApiKeyCredential(resolved.ApiKey ?? options.ApiKey ?? "sk-redteam-offline");
+                return new RedTeamTarget(provider, endpoint, credential, clientOptions, resolved.Moderation.Model, resolved.Model, notes);
             }
             catch
             {
@@ -166,6 +173,11 @@ internal sealed class RedTeamTarget : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Creates a chat client for the judge model, with the key and endpoint the pipeline uses.</summary>
+    /// <param name="model">The judge model's name.</param>
+    /// <returns>The client; it bypasses the pipeline (it grades answers, it is not under attack).</returns>
+    public ChatClient CreateJudgeClient(string model) => new(model, _credential, _clientOptions);
 
     /// <summary>Stops the local endpoint and disposes the pipeline's services.</summary>
     /// <returns>A task that completes when everything is stopped.</returns>
