@@ -181,6 +181,8 @@ internal static class RedTeamCommand
 
     private static async Task<int> ReportAsync(RedTeamCommandArguments arguments, RedTeamRunOutcome outcome, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
     {
+        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{outcome.Requests} requests counted against the budget (model calls and re-asks of the pipeline, the runner's moderation and judge calls).")).ConfigureAwait(false);
         if (outcome.Report is { } report)
         {
             IRedTeamReportWriter writer = arguments.Format switch

@@ -349,6 +349,9 @@ public class RedTeamCommandTests
                 Assert.That(report.RootElement.GetProperty("benign_prompts").GetInt32(), Is.EqualTo(suite.Benign.Count));
                 Assert.That(byCategory.Keys, Is.EquivalentTo(AttackCategory.All));
                 Assert.That(attacks.Count(a => a.GetProperty("blocked_by").GetString() == "InputLength:input.too_long"), Is.GreaterThan(0), "oversized inputs meet the default length guard");
+                var outputBlocks = attacks.Where(a => a.GetProperty("blocked_by").GetString() == "JsonSchemaValidator:schema.invalid").ToArray();
+                Assert.That(outputBlocks, Is.Not.Empty, "the schema validator holds schema_broken attacks");
+                Assert.That(outputBlocks.All(a => a.GetProperty("reached_model").GetBoolean()), Is.True, "a block on the output side reached the model");
                 Assert.That(byCategory["denial_of_wallet"].Succeeded, Is.Zero, "the default length limit and output cap keep every attack under the token allowance");
                 Assert.That(byCategory["system_prompt_extraction"].Succeeded, Is.GreaterThan(0), "no canary stage by default");
                 Assert.That(report.RootElement.GetProperty("benign_block_rate").GetDouble(), Is.LessThan(0.1));
