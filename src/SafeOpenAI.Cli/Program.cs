@@ -5,6 +5,7 @@ var root = new RootCommand("SafeOpenAI: measure and check the safety pipeline.")
 root.Subcommands.Add(EvalCommands.Create());
 root.Subcommands.Add(SafeOpenAI.Cli.Audit.AuditCommand.Create());
 root.Subcommands.Add(SafeOpenAI.Cli.Suspensions.SuspensionsCommand.Create());
+root.Subcommands.Add(SafeOpenAI.Cli.RedTeam.RedTeamCommand.Create());
 root.Subcommands.Add(SafeOpenAI.Cli.Check.CheckCommand.Create());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -49,7 +49,8 @@ internal sealed class HtmlRedTeamReportWriter : IRedTeamReportWriter
             $"<p>Suite <code>{E(run.SuiteName)}</code>, seed {run.Seed.ToString(CultureInfo.InvariantCulture)}, model <code>{E(run.Model)}</code>, " +
             $"{ReportText.Endpoint(run.Endpoint)}; {E(ReportText.Utc(run.StartedUtc))} to {E(ReportText.Utc(run.FinishedUtc))} " +
             $"({E(ReportText.Seconds(run.DurationSeconds))}). {ReportText.Count(report.TotalAttacks)} attacks, " +
-            $"{ReportText.Count(report.SucceededAttacks)} succeeded ({E(ReportText.Percent(report.AttackSuccessRate))}).</p>");
+            $"{ReportText.Count(report.SucceededAttacks)} succeeded ({E(ReportText.Percent(report.AttackSuccessRate))})." +
+            (run.NotRun > 0 ? $" Incomplete: {ReportText.Count(run.NotRun)} cases did not run (request budget)." : string.Empty) + "</p>");
 
         output.WriteLine("<h2>Attack success rate per category (95 % Wilson interval)</h2>");
         WriteChart(output, "asr-chart", "bar", [.. report.Categories.Select(c => (c.Name, c.AttackSuccessRate, c.Interval))]);

@@ -20,7 +20,8 @@ internal sealed class MarkdownRedTeamReportWriter : IRedTeamReportWriter
         output.WriteLine();
         output.WriteLine(
             $"Suite `{Inline(run.SuiteName)}`, seed {run.Seed}, model `{Inline(run.Model)}`, {ReportText.Endpoint(run.Endpoint)}; " +
-            $"{ReportText.Utc(run.StartedUtc)} to {ReportText.Utc(run.FinishedUtc)} ({ReportText.Seconds(run.DurationSeconds)}).");
+            $"{ReportText.Utc(run.StartedUtc)} to {ReportText.Utc(run.FinishedUtc)} ({ReportText.Seconds(run.DurationSeconds)})." +
+            (run.NotRun > 0 ? $" Incomplete: {ReportText.Count(run.NotRun)} cases did not run (request budget)." : string.Empty));
         output.WriteLine();
         output.WriteLine("| Category | Attacks | Succeeded | ASR | 95 % CI |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: |");

@@ -42,6 +42,7 @@ internal sealed record RedTeamJsonReport(
                 run.Endpoint == RedTeamEndpointKind.Offline ? "offline" : "online",
                 run.StartedUtc.ToUniversalTime(),
                 run.FinishedUtc.ToUniversalTime(),
-                run.DurationSeconds));
+                run.DurationSeconds,
+                run.NotRun));
     }
 }

@@ -1,6 +1,6 @@
 namespace SafeOpenAI.Cli.RedTeam;
 
-/// <summary>The run metadata of <see cref="RedTeamJsonReport"/>: times are UTC ISO 8601, the duration in seconds.</summary>
+/// <summary>The run metadata of <see cref="RedTeamJsonReport"/>: times are UTC ISO 8601, the duration in seconds, <c>not_run</c> the cases a spent request budget left out (0 for a complete run).</summary>
 internal sealed record RedTeamJsonRun(
     string Suite,
     int Seed,
@@ -8,4 +8,5 @@ internal sealed record RedTeamJsonRun(
     string Endpoint,
     DateTimeOffset StartedUtc,
     DateTimeOffset FinishedUtc,
-    double DurationSeconds);
+    double DurationSeconds,
+    int NotRun);

@@ -7,13 +7,15 @@ namespace SafeOpenAI.Cli.RedTeam;
 /// <param name="Endpoint">Whether the run was offline (local endpoint) or online (OpenAI).</param>
 /// <param name="StartedUtc">When the run started, UTC.</param>
 /// <param name="FinishedUtc">When the run finished, UTC; not before <paramref name="StartedUtc"/>.</param>
+/// <param name="NotRun">Cases of the suite (attacks and benign prompts) that did not run because the request budget ran out; 0 for a complete run.</param>
 internal sealed record RedTeamRunInfo(
     string SuiteName,
     int Seed,
     string Model,
     RedTeamEndpointKind Endpoint,
     DateTimeOffset StartedUtc,
-    DateTimeOffset FinishedUtc)
+    DateTimeOffset FinishedUtc,
+    int NotRun = 0)
 {
     /// <summary>Gets the run's wall-clock duration in seconds.</summary>
     public double DurationSeconds => (FinishedUtc - StartedUtc).TotalSeconds;

@@ -42,7 +42,8 @@ internal sealed class TableRedTeamReportWriter : IRedTeamReportWriter
         var run = report.Run;
         console.WriteLine(
             $"Red-team report: suite {run.SuiteName}, seed {run.Seed}, model {run.Model}, {ReportText.Endpoint(run.Endpoint)}, " +
-            $"{ReportText.Utc(run.StartedUtc)} ({ReportText.Seconds(run.DurationSeconds)})");
+            $"{ReportText.Utc(run.StartedUtc)} ({ReportText.Seconds(run.DurationSeconds)})" +
+            (run.NotRun > 0 ? $"; incomplete: {ReportText.Count(run.NotRun)} cases did not run (request budget)" : string.Empty));
 
         var categories = new Table().Border(TableBorder.Rounded)
             .AddColumn("Category")
