@@ -72,7 +72,6 @@ internal static class RedTeamCommand
             Console.Out,
             Console.Error,
             interactive: !Console.IsErrorRedirected,
-            configurePipeline: null,
             token));
         return command;
     }
@@ -82,7 +81,6 @@ internal static class RedTeamCommand
     /// <param name="stdout">Where the report goes without <c>--output</c>.</param>
     /// <param name="stderr">Where progress, notes and errors go.</param>
     /// <param name="interactive">Whether <paramref name="stderr"/> is a terminal (a live progress bar) or not (periodic lines).</param>
-    /// <param name="configurePipeline">Stages added in code; for tests only, the command passes none.</param>
     /// <param name="cancellationToken">Ctrl+C: stops the run.</param>
     /// <returns>The exit code (see the class summary).</returns>
     public static async Task<int> RunAsync(
@@ -90,7 +88,6 @@ internal static class RedTeamCommand
         TextWriter stdout,
         TextWriter stderr,
         bool interactive,
-        Action<ISafeOpenAIBuilder>? configurePipeline,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -124,7 +121,6 @@ internal static class RedTeamCommand
                     Environment = arguments.Environment,
                     Offline = arguments.Offline,
                     ApiKey = apiKey,
-                    ConfigurePipeline = configurePipeline,
                 },
                 cancellationToken).ConfigureAwait(false);
         }

@@ -90,8 +90,7 @@ public class RedTeamCommandTests
         string[] categories = ["direct_injection", "indirect_injection", "system_prompt_extraction"];
         var (_, baseline, _) = await RedTeamHarness.RunJsonAsync(new RedTeamCommandArguments { ConfigPath = _files.Default, Categories = categories });
         var (_, strong, _) = await RedTeamHarness.RunJsonAsync(
-            new RedTeamCommandArguments { ConfigPath = _files.Strong, Categories = categories },
-            RedTeamHarness.AddStrongDefenses);
+            new RedTeamCommandArguments { ConfigPath = _files.Strong, Categories = categories });
         using (baseline)
         using (strong)
         {

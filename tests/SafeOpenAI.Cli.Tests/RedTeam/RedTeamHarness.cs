@@ -12,7 +12,7 @@ internal sealed class RedTeamHarness : IDisposable
         { "SafeOpenAI": { "Moderation": { "Enabled": false }, "InputLength": { "MaxCharacters": null, "MaxTokens": null } } }
         """;
 
-    /// <summary>The recommended defenses, declared as configuration (honoured by AddSafeOpenAI once it reads Defenses).</summary>
+    /// <summary>The recommended input defenses and the PII leak check, declared in configuration (<c>SafeOpenAI:Defenses</c>).</summary>
     public const string StrongConfig = """
         {
           "SafeOpenAI": {
@@ -59,15 +59,6 @@ internal sealed class RedTeamHarness : IDisposable
 
     public string Small { get; }
 
-    /// <summary>The defenses of <see cref="StrongConfig"/>, added in code until AddSafeOpenAI reads them from configuration.</summary>
-    public static void AddStrongDefenses(ISafeOpenAIBuilder builder) => builder
-        .AddSecretsGuard()
-        .AddPiiRedaction()
-        .AddPromptInjectionGuard()
-        .AddSpotlighting()
-        .AddCanaryTokens()
-        .AddPiiLeakCheck();
-
     public string Write(string name, string content)
     {
         var path = Path.Combine(Folder, name);
@@ -76,18 +67,18 @@ internal sealed class RedTeamHarness : IDisposable
     }
 
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(
-        RedTeamCommandArguments arguments, Action<ISafeOpenAIBuilder>? configurePipeline = null, CancellationToken cancellationToken = default)
+        RedTeamCommandArguments arguments, CancellationToken cancellationToken = default)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await RedTeamCommand.RunAsync(arguments with { Offline = true }, stdout, stderr, interactive: false, configurePipeline, cancellationToken);
+        var exit = await RedTeamCommand.RunAsync(arguments with { Offline = true }, stdout, stderr, interactive: false, cancellationToken);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>Runs with JSON to standard output and parses it.</summary>
-    public static async Task<(int Exit, JsonDocument Report, string Stderr)> RunJsonAsync(RedTeamCommandArguments arguments, Action<ISafeOpenAIBuilder>? configurePipeline = null)
+    public static async Task<(int Exit, JsonDocument Report, string Stderr)> RunJsonAsync(RedTeamCommandArguments arguments)
     {
-        var (exit, stdout, stderr) = await RunAsync(arguments with { Format = "json" }, configurePipeline);
+        var (exit, stdout, stderr) = await RunAsync(arguments with { Format = "json" });
         Assert.That(stdout, Is.Not.Empty, "no JSON report on standard output; stderr: " + stderr);
         return (exit, JsonDocument.Parse(stdout), stderr);
     }

@@ -132,4 +132,41 @@ public class TiktokenTokenCounterTests
         Parallel.For(0, results.Length, i => results[i] = new TiktokenTokenCounter().CountTokens("The quick brown fox jumps over the lazy dog.", i % 2 == 0 ? "gpt-4o" : "gpt-5"));
         Assert.That(results, Is.All.EqualTo(expected));
     }
+
+    [Test]
+    public void Ordinary_long_text_is_counted_exactly()
+    {
+        var tokenizer = TiktokenTokenizer.CreateForEncoding(TiktokenTokenCounter.O200kBase);
+        var text = string.Concat(Enumerable.Repeat("Payments to a new payee can take up to two working days; card freezes apply at once. ", 400));
+
+        Assert.That(Counter.CountTokens(text, "gpt-4o-mini"), Is.EqualTo(tokenizer.CountTokens(text)));
+    }
+
+    [TestCase('A', 5_000)]
+    [TestCase('7', 3_000)]
+    [TestCase('é', 2_600)]
+    public void A_long_run_is_counted_in_pieces_and_never_under_counted(char repeated, int length)
+    {
+        var tokenizer = TiktokenTokenizer.CreateForEncoding(TiktokenTokenCounter.O200kBase);
+        var text = "Summarise this: " + new string(repeated, length) + " thanks";
+        var exact = tokenizer.CountTokens(text);
+        var cuts = length / TiktokenTokenCounter.MaxRunCharacters;
+
+        var counted = Counter.CountTokens(text, "gpt-4o-mini");
+
+        Assert.That(counted, Is.InRange(exact, exact + cuts));
+    }
+
+    [Test]
+    public void A_run_of_surrogate_pairs_is_never_cut_inside_a_pair()
+    {
+        var tokenizer = TiktokenTokenizer.CreateForEncoding(TiktokenTokenCounter.O200kBase);
+        var text = string.Concat(Enumerable.Repeat("\U0001F600", 1_500)); // 3,000 UTF-16 code units, one run
+        var exact = tokenizer.CountTokens(text);
+
+        var counted = Counter.CountTokens(text, "gpt-4o-mini");
+
+        // A cut inside a pair would count two lone surrogates (U+FFFD each) and over-count by more than one per cut.
+        Assert.That(counted, Is.InRange(exact, exact + (text.Length / TiktokenTokenCounter.MaxRunCharacters)));
+    }
 }

@@ -123,9 +123,9 @@ internal sealed class RedTeamTarget : IAsyncDisposable
         {
             var notes = new List<string>();
             var services = new ServiceCollection();
-            var builder = services.AddSafeOpenAI(section);
-            options.ConfigurePipeline?.Invoke(builder);
+            services.AddSafeOpenAI(section);
             var unkeyed = string.IsNullOrWhiteSpace(section["Identity:HashKey"]);
+            var gated = section.GetValue<bool>("Access:LimitedRelease:Enabled");
             services.PostConfigure<SafeOpenAIOptions>(o =>
             {
                 if (endpoint is not null)
@@ -138,12 +138,22 @@ internal sealed class RedTeamTarget : IAsyncDisposable
                     o.ApiKey ??= options.ApiKey;
                 }
 
+                // The limited-release gate decides who may use a deployment, not what an admitted user can
+                // make it do: with it on, most red-team users would be refused at the door and the run
+                // would measure the gate instead of the defenses.
+                o.Access.LimitedRelease.Enabled = false;
+
                 if (string.IsNullOrEmpty(o.Identity.HashKey))
                 {
                     // A red-team run needs no stable identifiers across runs; the app's own key is used when configured.
                     o.Identity.AllowUnkeyedHashing = true;
                 }
             });
+            if (gated)
+            {
+                notes.Add("SafeOpenAI:Access:LimitedRelease is on: this run admits every red-team user, so that it measures the defenses rather than the gate.");
+            }
+
             if (unkeyed)
             {
                 notes.Add("SafeOpenAI:Identity:HashKey is not set: this run hashes user ids unkeyed (AllowUnkeyedHashing), as a development setup would.");

@@ -14,7 +14,4 @@ internal sealed record RedTeamTargetOptions
 
     /// <summary>Gets the OpenAI API key of an online run; <see langword="null"/> runs offline.</summary>
     public string? ApiKey { get; init; }
-
-    /// <summary>Gets extra stages added in code to the pipeline; for tests only, the command adds none.</summary>
-    public Action<ISafeOpenAIBuilder>? ConfigurePipeline { get; init; }
 }
