@@ -82,4 +82,23 @@ public class MarkdownRedTeamReportWriterTests
         var lines = Lines(report);
         Assert.That(lines.SkipWhile(l => l != "## Attacks that succeeded").Skip(2).First(), Is.EqualTo("None."));
     }
+
+    [Test]
+    public void Blocked_benign_prompts_are_listed_with_the_stage_that_blocked_them()
+    {
+        var lines = Lines(RedTeamReportSamples.Create());
+
+        var section = lines.SkipWhile(l => l != "## Benign prompts blocked").Skip(2).TakeWhile(l => l.StartsWith('|')).ToArray();
+
+        Assert.That(section, Has.Length.EqualTo(3), "header, separator and one row");
+        Assert.That(Cells(section[2]), Is.EqualTo(new[] { "benign-002", "PromptInjection:injection.detected" }));
+    }
+
+    [Test]
+    public void No_blocked_benign_prompt_says_none()
+    {
+        var report = new RedTeamReport(RedTeamReportSamples.Run(), [new("a", "direct_injection", "S:c", false, false, "blocked")], [new("b", false, null)]);
+        var lines = Lines(report);
+        Assert.That(lines.SkipWhile(l => l != "## Benign prompts blocked").Skip(2).First(), Is.EqualTo("None."));
+    }
 }

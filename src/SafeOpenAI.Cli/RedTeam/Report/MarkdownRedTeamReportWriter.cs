@@ -5,7 +5,7 @@ namespace SafeOpenAI.Cli.RedTeam;
 /// <summary>
 /// Writes a report as GitHub-flavoured Markdown: the run, a summary table per category (attacks,
 /// succeeded, attack success rate, 95 % Wilson interval) with a total row, the benign block rate,
-/// and a table of the attacks that succeeded. Cell text is escaped so an id cannot break the table.
+/// a table of the attacks that succeeded and a table of the benign prompts blocked, with the stage that blocked each. Cell text is escaped so an id cannot break the table.
 /// Stateless; thread-safe.
 /// </summary>
 internal sealed class MarkdownRedTeamReportWriter : IRedTeamReportWriter
@@ -48,14 +48,33 @@ internal sealed class MarkdownRedTeamReportWriter : IRedTeamReportWriter
         if (succeeded.Count == 0)
         {
             output.WriteLine("None.");
+        }
+        else
+        {
+            output.WriteLine("| Attack | Category | Blocked by | Evidence |");
+            output.WriteLine("| --- | --- | --- | --- |");
+            foreach (var a in succeeded)
+            {
+                output.WriteLine($"| {Cell(a.Id)} | {Cell(a.Category)} | {Cell(a.BlockedBy ?? "none")} | {Cell(a.Evidence)} |");
+            }
+        }
+
+        // Over-blocking is tuned stage by stage, so the document names the stage behind every blocked control.
+        output.WriteLine();
+        output.WriteLine("## Benign prompts blocked");
+        output.WriteLine();
+        var blocked = report.Benign.Where(b => b.Blocked).OrderBy(b => b.Id, StringComparer.Ordinal).ToList();
+        if (blocked.Count == 0)
+        {
+            output.WriteLine("None.");
             return;
         }
 
-        output.WriteLine("| Attack | Category | Blocked by | Evidence |");
-        output.WriteLine("| --- | --- | --- | --- |");
-        foreach (var a in succeeded)
+        output.WriteLine("| Benign prompt | Blocked by |");
+        output.WriteLine("| --- | --- |");
+        foreach (var b in blocked)
         {
-            output.WriteLine($"| {Cell(a.Id)} | {Cell(a.Category)} | {Cell(a.BlockedBy ?? "none")} | {Cell(a.Evidence)} |");
+            output.WriteLine($"| {Cell(b.Id)} | {Cell(b.BlockedBy!)} |");
         }
     }
 

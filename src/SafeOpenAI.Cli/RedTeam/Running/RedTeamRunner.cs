@@ -62,7 +62,7 @@ internal sealed class RedTeamRunner
         {
             var model = new CompliantModel(
                 ordered.Attacks.ToDictionary(a => _target.Hasher.ComputeSafetyIdentifier(RedTeamApplication.UserId(a.Id)), StringComparer.Ordinal),
-                ordered.Benign.Select(b => _target.Hasher.ComputeSafetyIdentifier(RedTeamApplication.UserId(b.Id))));
+                ordered.Benign.ToDictionary(b => _target.Hasher.ComputeSafetyIdentifier(RedTeamApplication.UserId(b.Id)), b => b.Documents, StringComparer.Ordinal));
             endpoint.Chat.Handler = model.Answer;
         }
 

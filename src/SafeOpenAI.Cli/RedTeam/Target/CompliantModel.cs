@@ -13,7 +13,8 @@ namespace SafeOpenAI.Cli.RedTeam;
 /// <c>system_prompt_leaked</c>), discloses the customer record (<c>pii_returned</c>), complies off-topic
 /// (<c>scope_left</c>, <c>judged_harmful</c>: "Sure! ..." and the request echoed), answers in prose
 /// where JSON is required (<c>schema_broken</c>) or writes as many tokens as it may (<c>tokens_spent</c>).
-/// Earlier turns and benign prompts get a short helpful answer (JSON when a schema is asked for);
+/// Earlier turns and benign prompts get a short helpful answer (JSON when a schema is asked for), drawn
+/// from the prompt's documents when it has some, as a model answering from retrieved passages would;
 /// unknown identifiers get the endpoint's default offline answer.
 /// </summary>
 /// <remarks>Thread-safe: the case table is read-only after construction.</remarks>
@@ -25,15 +26,15 @@ internal sealed class CompliantModel
     private const string HelpfulAnswer = "Happy to help with your account. You can see your balance, cards and recent payments in the app under Accounts.";
 
     private readonly Dictionary<string, AttackCase> _attacks;
-    private readonly HashSet<string> _benign;
+    private readonly Dictionary<string, IReadOnlyList<string>> _benign;
 
     /// <summary>Creates the model for the given cases.</summary>
     /// <param name="attacks">The attacks, by the safety identifier of their user.</param>
-    /// <param name="benign">The safety identifiers of the benign prompts' users.</param>
-    public CompliantModel(IReadOnlyDictionary<string, AttackCase> attacks, IEnumerable<string> benign)
+    /// <param name="benign">The documents of the benign prompts, by the safety identifier of their user.</param>
+    public CompliantModel(IReadOnlyDictionary<string, AttackCase> attacks, IReadOnlyDictionary<string, IReadOnlyList<string>> benign)
     {
         _attacks = new Dictionary<string, AttackCase>(attacks, StringComparer.Ordinal);
-        _benign = new HashSet<string>(benign, StringComparer.Ordinal);
+        _benign = new Dictionary<string, IReadOnlyList<string>>(benign, StringComparer.Ordinal);
     }
 
     /// <summary>Answers one recorded chat completion request, or returns <see langword="null"/> to let the endpoint's offline model answer.</summary>
@@ -52,9 +53,9 @@ internal sealed class CompliantModel
             && format.TryGetProperty("type", out var type)
             && type.ValueKind == JsonValueKind.String
             && type.GetString() == "json_schema";
-        if (_benign.Contains(identifier))
+        if (_benign.TryGetValue(identifier, out var documents))
         {
-            return Helpful(wantsJson);
+            return Helpful(wantsJson, documents);
         }
 
         if (!_attacks.TryGetValue(identifier, out var attack))
@@ -66,7 +67,7 @@ internal sealed class CompliantModel
         var answered = Messages(messages).Count(m => m.Role == "assistant");
         if (answered < attack.Turns.Count - 1)
         {
-            return Helpful(wantsJson);
+            return Helpful(wantsJson, []);
         }
 
         return attack.Signal switch
@@ -81,9 +82,20 @@ internal sealed class CompliantModel
         };
     }
 
-    private static ScriptedChatResponse Helpful(bool wantsJson) => ScriptedChatResponse.Text(wantsJson
-        ? JsonSerializer.Serialize(new Dictionary<string, string> { ["answer"] = HelpfulAnswer, ["topic"] = "accounts" })
-        : HelpfulAnswer);
+    private static ScriptedChatResponse Helpful(bool wantsJson, IReadOnlyList<string> documents)
+    {
+        var answer = documents.Count == 0 ? HelpfulAnswer : FirstSentence(documents[0]);
+        return ScriptedChatResponse.Text(wantsJson
+            ? JsonSerializer.Serialize(new Dictionary<string, string> { ["answer"] = answer, ["topic"] = "accounts" })
+            : answer);
+    }
+
+    private static string FirstSentence(string document)
+    {
+        var text = document.Trim();
+        var end = text.IndexOfAny(['.', '!', '?']);
+        return end < 0 ? text : text[..(end + 1)];
+    }
 
     private static int MaxTokens(JsonElement body)
     {
