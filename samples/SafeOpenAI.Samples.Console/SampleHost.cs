@@ -27,15 +27,12 @@ internal static class SampleHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        // The input guards run in this order after the built-in length guard: secrets and PII are
-        // removed before anything else sees the text, detection runs on unmarked text, then the
-        // stages that mark untrusted content and plant the canary.
+        // The defenses are switched on in appsettings.json (SafeOpenAI:Defenses), so that
+        // `safeopenai redteam` and `safeopenai check` see the pipeline this sample runs. They run in
+        // this order after the built-in length guard: secrets and PII are removed before anything
+        // else sees the text, detection runs on unmarked text, then the stages that mark untrusted
+        // content and plant the canary.
         var safeOpenAI = builder.Services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
-            .AddSecretsGuard()
-            .AddPiiRedaction()
-            .AddPromptInjectionGuard()
-            .AddSpotlighting()
-            .AddCanaryTokens()
             .UseSqliteAudit($"Data Source={AuditPath}");
         moreStages?.Invoke(safeOpenAI);
         builder.Services.PostConfigure<SafeOpenAIOptions>(options =>
