@@ -17,14 +17,7 @@ internal static class CheckTableWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(output);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = ansi ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = Math.Max(80, width);
+        var console = PlainConsole.Create(output, ansi, Math.Max(80, width));
         console.WriteLine($"Pre-production check of {result.Configuration}");
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Status")

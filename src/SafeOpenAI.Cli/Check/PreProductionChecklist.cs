@@ -153,34 +153,37 @@ internal static class PreProductionChecklist
         return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("InputLength:MaxTokens"), string.Create(CultureInfo.InvariantCulture, $"User input is capped at {Limit(tokens, "tokens")} and {Limit(characters, "characters")} per request."), source, CheckGroup.InputDefenses);
     }
 
-    private static CheckItem ModerationInput(CheckConfiguration c)
+    private static CheckItem ModerationInput(CheckConfiguration c) => Moderation(
+        c,
+        "moderation.input",
+        "Moderation of input",
+        CheckSources.Cite(CheckSources.ProductionBestPractices, "Pre-Production Checklist: Enable OpenAI Moderation API on inputs"),
+        "Moderation:CheckInput",
+        Defaults.Moderation.CheckInput,
+        $"User input is moderated with {c["Moderation:Model"] ?? Defaults.Moderation.Model} before it reaches the model.",
+        "Input is not moderated: set SafeOpenAI:Moderation:CheckInput=true.");
+
+    private static CheckItem ModerationOutput(CheckConfiguration c) => Moderation(
+        c,
+        "moderation.output",
+        "Moderation of output",
+        CheckSources.Cite(CheckSources.ProductionBestPractices, "2. Model Configuration: Use the Moderation Endpoint (on both input and output)"),
+        "Moderation:CheckOutput",
+        Defaults.Moderation.CheckOutput,
+        "The model's answers are moderated before they are returned.",
+        "Answers are not moderated: set SafeOpenAI:Moderation:CheckOutput=true.");
+
+    // One direction of moderation: off as a whole fails both directions on Moderation:Enabled.
+    private static CheckItem Moderation(CheckConfiguration c, string id, string title, string source, string key, bool defaultOn, string passed, string failed)
     {
-        const string Id = "moderation.input";
-        const string Title = "Moderation of input";
-        var source = CheckSources.Cite(CheckSources.ProductionBestPractices, "Pre-Production Checklist: Enable OpenAI Moderation API on inputs");
         if (!Bool(c, "Moderation:Enabled", Defaults.Moderation.Enabled))
         {
-            return new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Moderation:Enabled"), "Moderation is off: set SafeOpenAI:Moderation:Enabled=true.", source, CheckGroup.Moderation);
+            return new(id, title, CheckStatus.Fail, CheckConfiguration.Key("Moderation:Enabled"), "Moderation is off: set SafeOpenAI:Moderation:Enabled=true.", source, CheckGroup.Moderation);
         }
 
-        return Bool(c, "Moderation:CheckInput", Defaults.Moderation.CheckInput)
-            ? new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Moderation:CheckInput"), $"User input is moderated with {c["Moderation:Model"] ?? Defaults.Moderation.Model} before it reaches the model.", source, CheckGroup.Moderation)
-            : new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Moderation:CheckInput"), "Input is not moderated: set SafeOpenAI:Moderation:CheckInput=true.", source, CheckGroup.Moderation);
-    }
-
-    private static CheckItem ModerationOutput(CheckConfiguration c)
-    {
-        const string Id = "moderation.output";
-        const string Title = "Moderation of output";
-        var source = CheckSources.Cite(CheckSources.ProductionBestPractices, "2. Model Configuration: Use the Moderation Endpoint (on both input and output)");
-        if (!Bool(c, "Moderation:Enabled", Defaults.Moderation.Enabled))
-        {
-            return new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Moderation:Enabled"), "Moderation is off: set SafeOpenAI:Moderation:Enabled=true.", source, CheckGroup.Moderation);
-        }
-
-        return Bool(c, "Moderation:CheckOutput", Defaults.Moderation.CheckOutput)
-            ? new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Moderation:CheckOutput"), "The model's answers are moderated before they are returned.", source, CheckGroup.Moderation)
-            : new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Moderation:CheckOutput"), "Answers are not moderated: set SafeOpenAI:Moderation:CheckOutput=true.", source, CheckGroup.Moderation);
+        return Bool(c, key, defaultOn)
+            ? new(id, title, CheckStatus.Pass, CheckConfiguration.Key(key), passed, source, CheckGroup.Moderation)
+            : new(id, title, CheckStatus.Fail, CheckConfiguration.Key(key), failed, source, CheckGroup.Moderation);
     }
 
     private static CheckItem ModerationFailurePolicy(CheckConfiguration c)

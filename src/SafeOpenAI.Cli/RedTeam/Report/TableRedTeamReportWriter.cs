@@ -30,14 +30,7 @@ internal sealed class TableRedTeamReportWriter : IRedTeamReportWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = _ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = _ansi ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = _width;
+        var console = PlainConsole.Create(output, _ansi, _width);
 
         var run = report.Run;
         console.WriteLine(
