@@ -86,6 +86,11 @@ internal static class RedTeamEvidence
             return Fail(pathKey, string.Create(CultureInfo.InvariantCulture, $"The recorded run holds {report.TotalAttacks} attacks; the checklist asks for at least {MinimumAttacks}: run the built-in suite."));
         }
 
+        if (report.Run.NotRun > 0)
+        {
+            return Fail(pathKey, string.Create(CultureInfo.InvariantCulture, $"The recorded run is incomplete: its request budget ran out with {report.Run.NotRun} cases not run. Run the suite again with a larger --max-requests."));
+        }
+
         var over = report.Categories
             .Where(c => c.Value.AttackSuccessRate > maxRate)
             .OrderByDescending(c => c.Value.AttackSuccessRate)

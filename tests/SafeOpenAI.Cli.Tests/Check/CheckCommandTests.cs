@@ -121,6 +121,17 @@ public class CheckCommandTests
     }
 
     [Test]
+    public async Task An_incomplete_run_fails()
+    {
+        _fixture.WriteReport(CheckFixture.RunFinished, notRun: 37, ("direct_injection", 40, 0));
+
+        var item = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        Assert.That(item.Status, Is.EqualTo("fail"));
+        Assert.That(item.Detail, Does.Contain("incomplete").And.Contain("37 cases not run"));
+    }
+
+    [Test]
     public async Task Strict_turns_warnings_into_exit_1()
     {
         _fixture.WriteConfig(s =>

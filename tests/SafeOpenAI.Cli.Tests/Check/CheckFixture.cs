@@ -65,7 +65,11 @@ internal sealed class CheckFixture : IDisposable
     /// <summary>Writes redteam.json: per category (name, attacks, succeeded), finished at <paramref name="finished"/> (default <see cref="RunFinished"/>).</summary>
     public void WriteReport(params (string Category, int Attacks, int Succeeded)[] categories) => WriteReport(RunFinished, categories);
 
-    public void WriteReport(DateTimeOffset finished, params (string Category, int Attacks, int Succeeded)[] categories)
+    public void WriteReport(DateTimeOffset finished, params (string Category, int Attacks, int Succeeded)[] categories) =>
+        WriteReport(finished, notRun: 0, categories);
+
+    /// <summary>Writes redteam.json of a run whose request budget left <paramref name="notRun"/> cases out.</summary>
+    public void WriteReport(DateTimeOffset finished, int notRun, params (string Category, int Attacks, int Succeeded)[] categories)
     {
         var attacks = new List<AttackResult>();
         foreach (var (category, count, succeeded) in categories)
@@ -78,7 +82,7 @@ internal sealed class CheckFixture : IDisposable
         }
 
         var report = new RedTeamReport(
-            new RedTeamRunInfo("builtin", 7, "gpt-4o-mini", RedTeamEndpointKind.Offline, finished.AddMinutes(-4), finished),
+            new RedTeamRunInfo("builtin", 7, "gpt-4o-mini", RedTeamEndpointKind.Offline, finished.AddMinutes(-4), finished, notRun),
             attacks,
             [new BenignResult("benign-001", false, null), new BenignResult("benign-002", false, null)]);
         using var writer = new StreamWriter(Path.Combine(Directory, "redteam.json"));
