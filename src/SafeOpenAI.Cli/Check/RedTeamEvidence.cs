@@ -109,6 +109,17 @@ internal static class RedTeamEvidence
             return Fail(ageKey, string.Create(CultureInfo.InvariantCulture, $"The recorded run finished {finished.UtcDateTime:yyyy-MM-dd HH:mm}Z, {age.TotalDays:0} days ago; the limit is {maxAgeDays} days ({ageKey}): run the suite again."));
         }
 
+        var fingerprint = ConfigurationFingerprint.Compute(configuration.SafeOpenAI);
+        if (report.Run.ConfigurationFingerprint is not { } attacked)
+        {
+            return new CheckItem(Id, Title, CheckStatus.Warn, pathKey, $"The recorded run does not say which configuration it attacked (no run.configuration_fingerprint): run 'safeopenai redteam --config {configuration.FilePath} --format json' again so that the report is tied to this configuration.", Source, CheckGroup.RedTeam);
+        }
+
+        if (!string.Equals(attacked, fingerprint, StringComparison.Ordinal))
+        {
+            return Fail(pathKey, $"The recorded run attacked another configuration ({Short(attacked)}; this one is {Short(fingerprint)}): a defense, limit or threshold changed since, or the run read other files or SafeOpenAI__ variables. Run 'safeopenai redteam --config {configuration.FilePath} --environment {configuration.EnvironmentName} --format json' again.");
+        }
+
         return new CheckItem(
             Id,
             Title,
@@ -121,6 +132,8 @@ internal static class RedTeamEvidence
 
     /// <summary>Formats a 0–1 rate as a percentage with one decimal.</summary>
     public static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    private static string Short(string fingerprint) => fingerprint.Length > 19 ? fingerprint[..19] + "…" : fingerprint;
 
     private static CheckItem Fail(string key, string detail) => new(Id, Title, CheckStatus.Fail, key, detail, Source, CheckGroup.RedTeam);
 

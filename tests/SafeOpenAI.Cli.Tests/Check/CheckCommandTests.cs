@@ -121,6 +121,31 @@ public class CheckCommandTests
     }
 
     [Test]
+    public async Task A_run_against_another_configuration_fails_and_one_without_a_fingerprint_warns()
+    {
+        _fixture.WriteConfig(s => s["Defenses"]!["PromptInjection"]!["Enabled"] = false, redTeamAgain: false);
+        var changed = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        var report = Path.Combine(_fixture.Directory, "redteam.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!;
+        json["run"]!.AsObject().Remove("configuration_fingerprint");
+        File.WriteAllText(report, json.ToJsonString());
+        var unknown = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        _fixture.WriteConfig(s => s["Defenses"]!["PromptInjection"]!["Enabled"] = false);
+        var again = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "redteam.recorded");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(changed.Status, Is.EqualTo("fail"));
+            Assert.That(changed.Detail, Does.Contain("attacked another configuration"));
+            Assert.That(unknown.Status, Is.EqualTo("warn"));
+            Assert.That(unknown.Detail, Does.Contain("configuration_fingerprint"));
+            Assert.That(again.Status, Is.EqualTo("pass"), "a run recorded against the changed configuration passes");
+        });
+    }
+
+    [Test]
     public async Task An_incomplete_run_fails()
     {
         _fixture.WriteReport(CheckFixture.RunFinished, notRun: 37, ("direct_injection", 40, 0));

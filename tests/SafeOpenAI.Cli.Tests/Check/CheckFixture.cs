@@ -18,6 +18,8 @@ internal sealed class CheckFixture : IDisposable
     /// <summary>When the recorded red-team run finished.</summary>
     public static readonly DateTimeOffset RunFinished = new(2026, 5, 1, 9, 30, 0, TimeSpan.Zero);
 
+    private (DateTimeOffset Finished, int NotRun, (string Category, int Attacks, int Succeeded)[] Categories)? _lastReport;
+
     public CheckFixture()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("safeopenai-check-").FullName;
@@ -41,6 +43,10 @@ internal sealed class CheckFixture : IDisposable
         ["SafeOpenAI__Review__MaterialKey"] = MaterialKey,
     };
 
+    /// <summary>The fingerprint a red-team run of the configuration as written records.</summary>
+    public string CurrentFingerprint() =>
+        ConfigurationFingerprint.Compute(CheckConfiguration.Load(ConfigPath, "Production", Environment).SafeOpenAI);
+
     /// <summary>The sample configuration shipped in docs/examples.</summary>
     public static string SamplePath()
     {
@@ -54,12 +60,19 @@ internal sealed class CheckFixture : IDisposable
         return Path.Combine(directory!.FullName, "docs", "examples", "appsettings.checked.json");
     }
 
-    /// <summary>Writes the sample configuration after <paramref name="edit"/> changed its <c>SafeOpenAI</c> object.</summary>
-    public void WriteConfig(Action<JsonObject> edit, string? path = null)
+    /// <summary>
+    /// Writes the sample configuration after <paramref name="edit"/> changed its <c>SafeOpenAI</c> object and,
+    /// unless <paramref name="redTeamAgain"/> is false, records the red-team run again against it (same results).
+    /// </summary>
+    public void WriteConfig(Action<JsonObject> edit, string? path = null, bool redTeamAgain = true)
     {
         var root = JsonNode.Parse(File.ReadAllText(SamplePath()))!.AsObject();
         edit(root["SafeOpenAI"]!.AsObject());
         File.WriteAllText(path ?? ConfigPath, root.ToJsonString());
+        if (redTeamAgain && path is null && _lastReport is { } last)
+        {
+            WriteReport(last.Finished, last.NotRun, last.Categories);
+        }
     }
 
     /// <summary>Writes redteam.json: per category (name, attacks, succeeded), finished at <paramref name="finished"/> (default <see cref="RunFinished"/>).</summary>
@@ -71,6 +84,7 @@ internal sealed class CheckFixture : IDisposable
     /// <summary>Writes redteam.json of a run whose request budget left <paramref name="notRun"/> cases out.</summary>
     public void WriteReport(DateTimeOffset finished, int notRun, params (string Category, int Attacks, int Succeeded)[] categories)
     {
+        _lastReport = (finished, notRun, categories);
         var attacks = new List<AttackResult>();
         foreach (var (category, count, succeeded) in categories)
         {
@@ -82,7 +96,7 @@ internal sealed class CheckFixture : IDisposable
         }
 
         var report = new RedTeamReport(
-            new RedTeamRunInfo("builtin", 7, "gpt-4o-mini", RedTeamEndpointKind.Offline, finished.AddMinutes(-4), finished, notRun),
+            new RedTeamRunInfo("builtin", 7, "gpt-4o-mini", RedTeamEndpointKind.Offline, finished.AddMinutes(-4), finished, notRun, CurrentFingerprint()),
             attacks,
             [new BenignResult("benign-001", false, null), new BenignResult("benign-002", false, null)]);
         using var writer = new StreamWriter(Path.Combine(Directory, "redteam.json"));

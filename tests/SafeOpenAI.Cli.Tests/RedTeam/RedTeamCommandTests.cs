@@ -318,6 +318,52 @@ public class RedTeamCommandTests
     }
 
     [Test]
+    public async Task Check_accepts_the_report_of_a_run_against_the_same_configuration_and_refuses_it_after_a_change()
+    {
+        var folder = Path.Combine(_files.Folder, "checked");
+        Directory.CreateDirectory(folder);
+        var config = Path.Combine(folder, "appsettings.json");
+        File.WriteAllText(config, """
+            {
+              "SafeOpenAI": {
+                "Defenses": { "PromptInjection": { "Enabled": true }, "CanaryTokens": { "Enabled": true } },
+                "Deployment": { "RedTeamReport": "redteam.json", "MaxAttackSuccessRate": 1 }
+              }
+            }
+            """);
+        var exit = (await RedTeamHarness.RunAsync(new RedTeamCommandArguments
+        {
+            ConfigPath = config,
+            Format = "json",
+            OutputPath = Path.Combine(folder, "redteam.json"),
+            Categories = [AttackCategory.SystemPromptExtraction],
+            MaxAsr = 1,
+        })).Exit;
+
+        var same = await RecordedRunItemAsync(config);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"CanaryTokens\": { \"Enabled\": true }", "\"CanaryTokens\": { \"Enabled\": false }", StringComparison.Ordinal));
+        var changed = await RecordedRunItemAsync(config);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(RedTeamCommand.Passed));
+            Assert.That(same.GetProperty("status").GetString(), Is.EqualTo("pass"), same.GetProperty("detail").GetString());
+            Assert.That(changed.GetProperty("status").GetString(), Is.EqualTo("fail"));
+            Assert.That(changed.GetProperty("detail").GetString(), Does.Contain("attacked another configuration"));
+        });
+    }
+
+    private static async Task<JsonElement> RecordedRunItemAsync(string config)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        await SafeOpenAI.Cli.Check.CheckCommand.RunAsync(
+            new SafeOpenAI.Cli.Check.CheckCommand.Arguments(config, Json: true), new Dictionary<string, string>(), TimeProvider.System, stdout, stderr, CancellationToken.None);
+        using var document = JsonDocument.Parse(stdout.ToString());
+        return document.RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == "redteam.recorded").Clone();
+    }
+
+    [Test]
     public async Task An_invalid_configuration_exits_2_naming_the_key()
     {
         var config = _files.Write("invalid.json", """{ "SafeOpenAI": { "MaxReasks": 9 } }""");

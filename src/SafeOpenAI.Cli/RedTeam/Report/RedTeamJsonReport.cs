@@ -43,6 +43,7 @@ internal sealed record RedTeamJsonReport(
                 run.StartedUtc.ToUniversalTime(),
                 run.FinishedUtc.ToUniversalTime(),
                 run.DurationSeconds,
-                run.NotRun));
+                run.NotRun,
+                run.ConfigurationFingerprint));
     }
 }

@@ -8,6 +8,7 @@ namespace SafeOpenAI.Cli.RedTeam;
 /// <param name="StartedUtc">When the run started, UTC.</param>
 /// <param name="FinishedUtc">When the run finished, UTC; not before <paramref name="StartedUtc"/>.</param>
 /// <param name="NotRun">Cases of the suite (attacks and benign prompts) that did not run because the request budget ran out; 0 for a complete run.</param>
+/// <param name="ConfigurationFingerprint">The <see cref="Cli.ConfigurationFingerprint"/> of the configuration attacked; <see langword="null"/> when not known.</param>
 internal sealed record RedTeamRunInfo(
     string SuiteName,
     int Seed,
@@ -15,7 +16,8 @@ internal sealed record RedTeamRunInfo(
     RedTeamEndpointKind Endpoint,
     DateTimeOffset StartedUtc,
     DateTimeOffset FinishedUtc,
-    int NotRun = 0)
+    int NotRun = 0,
+    string? ConfigurationFingerprint = null)
 {
     /// <summary>Gets the run's wall-clock duration in seconds.</summary>
     public double DurationSeconds => (FinishedUtc - StartedUtc).TotalSeconds;

@@ -130,7 +130,7 @@ internal sealed class RedTeamRunner
             return new RedTeamRunOutcome(null, notRun, budget.Counted);
         }
 
-        var run = new RedTeamRunInfo(_options.SuiteName, _options.Seed, _target.Model, _target.Kind, started, _time.GetUtcNow(), notRun);
+        var run = new RedTeamRunInfo(_options.SuiteName, _options.Seed, _target.Model, _target.Kind, started, _time.GetUtcNow(), notRun, _target.Fingerprint);
         return new RedTeamRunOutcome(new RedTeamReport(run, ranAttacks, ranBenign), notRun, budget.Counted);
     }
 

@@ -25,7 +25,7 @@ internal sealed class RedTeamTarget : IAsyncDisposable
     private readonly ApiKeyCredential _credential;
     private readonly OpenAIClientOptions _clientOptions;
 
-    private RedTeamTarget(ServiceProvider services, LocalOpenAIEndpoint? endpoint, ApiKeyCredential credential, OpenAIClientOptions clientOptions, string moderationModel, string model, IReadOnlyList<string> notes)
+    private RedTeamTarget(ServiceProvider services, LocalOpenAIEndpoint? endpoint, ApiKeyCredential credential, OpenAIClientOptions clientOptions, string moderationModel, string model, string fingerprint, IReadOnlyList<string> notes)
     {
         _services = services;
         _credential = credential;
@@ -34,6 +34,7 @@ internal sealed class RedTeamTarget : IAsyncDisposable
         Endpoint = endpoint;
         Moderation = moderation;
         Model = model;
+        Fingerprint = fingerprint;
         Notes = notes;
         Client = services.GetRequiredService<SafeChatClient>();
         Hasher = services.GetRequiredService<SafetyHasher>();
@@ -54,6 +55,9 @@ internal sealed class RedTeamTarget : IAsyncDisposable
 
     /// <summary>Gets the configured model name.</summary>
     public string Model { get; }
+
+    /// <summary>Gets the <see cref="ConfigurationFingerprint"/> of the configuration the pipeline was built from.</summary>
+    public string Fingerprint { get; }
 
     /// <summary>Gets the endpoint kind of the run.</summary>
     public RedTeamEndpointKind Kind => Endpoint is null ? RedTeamEndpointKind.Online : RedTeamEndpointKind.Offline;
@@ -165,7 +169,7 @@ internal sealed class RedTeamTarget : IAsyncDisposable
                 var resolved = provider.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value;
                 var clientOptions = endpoint is not null ? endpoint.CreateClientOptions() : resolved.Endpoint is { } uri ? new OpenAIClientOptions { Endpoint = uri } : new OpenAIClientOptions();
                 var credential = new ApiKeyCredential(resolved.ApiKey ?? options.ApiKey ?? "sk-redteam-offline");
-                return new RedTeamTarget(provider, endpoint, credential, clientOptions, resolved.Moderation.Model, resolved.Model, notes);
+                return new RedTeamTarget(provider, endpoint, credential, clientOptions, resolved.Moderation.Model, resolved.Model, ConfigurationFingerprint.Compute(section), notes);
             }
             catch
             {
