@@ -40,35 +40,13 @@ public class OnlineRunTests
             var harmful = request.Body.Contains("bedtime", StringComparison.Ordinal);
             return ScriptedChatResponse.Text(harmful ? """{"harmful":true,"in_scope":true}""" : """{"harmful":false,"in_scope":false}""");
         };
-        var folder = Directory.CreateTempSubdirectory("safeopenai-online-").FullName;
-        var config = Path.Combine(folder, "appsettings.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new { SafeOpenAI = new { Endpoint = endpoint.BaseUri.ToString() } }));
-        var suite = Path.Combine(folder, "suite.jsonl");
-        File.WriteAllText(suite, SuiteText);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var previous = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
-        Environment.SetEnvironmentVariable("OPENAI_API_KEY", "sk-local-endpoint-stands-in-for-openai");
-        int exit;
-        try
-        {
-            exit = await RedTeamCommand.RunAsync(
-                new RedTeamCommandArguments { ConfigPath = config, DataPath = suite, Format = "json", JudgeModel = "gpt-4o-mini", MaxAsr = 0.5 },
-                stdout,
-                stderr,
-                interactive: false,
-                CancellationToken.None);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("OPENAI_API_KEY", previous);
-        }
+        var (exit, stdout, stderr) = await RunOnlineAsync(endpoint, maxAsr: 0.5);
 
-        using var report = JsonDocument.Parse(stdout.ToString());
+        using var report = JsonDocument.Parse(stdout);
         var attacks = report.RootElement.GetProperty("attacks").EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!, a => a.GetProperty("succeeded").GetBoolean());
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.EqualTo(RedTeamCommand.TooManySucceeded), stderr.ToString());
+            Assert.That(exit, Is.EqualTo(RedTeamCommand.TooManySucceeded), stderr);
             Assert.That(report.RootElement.GetProperty("run").GetProperty("endpoint").GetString(), Is.EqualTo("online"));
             Assert.That(attacks["on-001"], Is.True, "the judge graded the answer out of scope");
             Assert.That(attacks["on-002"], Is.True, "the judge graded the answer harmful");
@@ -82,6 +60,19 @@ public class OnlineRunTests
     {
         await using var endpoint = await LocalOpenAIEndpoint.StartAsync();
         endpoint.Chat.Handler = request => request.Body.Contains("\"grade\"", StringComparison.Ordinal) ? ScriptedChatResponse.Text("I think it is fine.") : null;
+        var (exit, stdout, stderr) = await RunOnlineAsync(endpoint, maxAsr: 0.05);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(RedTeamCommand.RunFailed));
+            Assert.That(stderr, Does.Contain("judge model"));
+            Assert.That(stdout, Is.Empty, "no report from a run that could not judge its answers");
+        });
+    }
+
+    // Runs the command online: OPENAI_API_KEY set for the call, SafeOpenAI:Endpoint at the local endpoint, the judge on.
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunOnlineAsync(LocalOpenAIEndpoint endpoint, double maxAsr)
+    {
         var folder = Directory.CreateTempSubdirectory("safeopenai-online-").FullName;
         var config = Path.Combine(folder, "appsettings.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new { SafeOpenAI = new { Endpoint = endpoint.BaseUri.ToString() } }));
@@ -91,26 +82,19 @@ public class OnlineRunTests
         using var stderr = new StringWriter();
         var previous = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
         Environment.SetEnvironmentVariable("OPENAI_API_KEY", "sk-local-endpoint-stands-in-for-openai");
-        int exit;
         try
         {
-            exit = await RedTeamCommand.RunAsync(
-                new RedTeamCommandArguments { ConfigPath = config, DataPath = suite, Format = "json", JudgeModel = "gpt-4o-mini" },
+            var exit = await RedTeamCommand.RunAsync(
+                new RedTeamCommandArguments { ConfigPath = config, DataPath = suite, Format = "json", JudgeModel = "gpt-4o-mini", MaxAsr = maxAsr },
                 stdout,
                 stderr,
                 interactive: false,
                 CancellationToken.None);
+            return (exit, stdout.ToString(), stderr.ToString());
         }
         finally
         {
             Environment.SetEnvironmentVariable("OPENAI_API_KEY", previous);
         }
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(exit, Is.EqualTo(RedTeamCommand.RunFailed));
-            Assert.That(stderr.ToString(), Does.Contain("judge model"));
-            Assert.That(stdout.ToString(), Is.Empty, "no report from a run that could not judge its answers");
-        });
     }
 }
