@@ -440,6 +440,7 @@ public class SafeChatClient : ChatClient
             Sources = sources ?? [],
             RiskDomain = riskDomain,
             ResponseSchema = OpenAIChatAdapter.ReadResponseSchema(options),
+            Tools = OpenAIChatAdapter.ReadTools(options),
         };
 
     private ChatCompletion CompletionOrRefusal(SafetyPipelineResult result)

@@ -20,6 +20,7 @@ internal static class ConfiguredDefenses
     public const string PromptInjection = "PromptInjection";
     public const string Spotlighting = "Spotlighting";
     public const string CanaryTokens = "CanaryTokens";
+    public const string ToolCalls = "ToolCalls";
     public const string PiiLeakCheck = "PiiLeakCheck";
     public const string Groundedness = "Groundedness";
     public const string RiskDomainReview = "RiskDomainReview";
@@ -65,6 +66,12 @@ internal static class ConfiguredDefenses
                 _ = new CanaryLeakValidator(options);
             });
             builder.AddCanaryTokens(o => Bind(section, o));
+        }),
+        new(ToolCalls, "tool-call guard", typeof(ToolCallGuardOptions), None, static (builder, section, _) =>
+        {
+            // First of the output-only checks: a refused tool call ends the answer before the costlier checks read it.
+            Probe(section, static s => new ToolCallValidator(Bind(s, new ToolCallGuardOptions())));
+            builder.AddToolCallGuard(o => Bind(section, o));
         }),
         new(PiiLeakCheck, "PII leak check", typeof(PiiLeakOptions), new Dictionary<string, string> { ["Recognizers"] = RecognizersInCode }, static (builder, section, _) =>
         {

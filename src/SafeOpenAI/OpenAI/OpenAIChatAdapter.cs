@@ -200,6 +200,31 @@ internal static class OpenAIChatAdapter
         return new JsonResponseSchema(name, schema.GetRawText(), strict);
     }
 
+    /// <summary>Reads the function tools the options offer, in their order; empty when none.</summary>
+    /// <exception cref="ArgumentException">A tool is not a function tool, or has no function name.</exception>
+    public static IReadOnlyList<ToolDefinition> ReadTools(ChatCompletionOptions? options)
+    {
+        if (options is null || options.Tools.Count == 0)
+        {
+            return [];
+        }
+
+        var tools = new ToolDefinition[options.Tools.Count];
+        for (var i = 0; i < tools.Length; i++)
+        {
+            var tool = options.Tools[i] ?? throw new ArgumentException($"Chat tool [{i}] is null.", nameof(options));
+            if (tool.Kind != ChatToolKind.Function || string.IsNullOrWhiteSpace(tool.FunctionName))
+            {
+                throw new ArgumentException($"Chat tool [{i}] is not a function tool with a name; only function tools are supported.", nameof(options));
+            }
+
+            var parameters = tool.FunctionParameters?.ToString();
+            tools[i] = new ToolDefinition(tool.FunctionName, string.IsNullOrWhiteSpace(parameters) ? null : parameters);
+        }
+
+        return tools;
+    }
+
     /// <summary>Returns a copy of <paramref name="options"/> (new options when null) whose response format is <paramref name="schema"/> as <c>json_schema</c>.</summary>
     public static ChatCompletionOptions WithResponseSchema(ChatCompletionOptions? options, JsonResponseSchema schema)
     {

@@ -59,6 +59,12 @@ public sealed class SafetyRequest
     /// </summary>
     public JsonResponseSchema? ResponseSchema { get; init; }
 
+    /// <summary>
+    /// Gets the function tools the request offers the model, with their argument schemas; empty
+    /// when it offers none. <see cref="ToolCallValidator"/> checks the model's tool calls against them.
+    /// </summary>
+    public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
     /// <summary>Gets the risk domain the application declared (for example <c>healthcare</c>), or <see langword="null"/>.</summary>
     public string? RiskDomain { get; init; }
 
@@ -126,6 +132,7 @@ public sealed class SafetyRequest
             Parameters = parameters,
             Sources = sources ?? Sources,
             ResponseSchema = ResponseSchema,
+            Tools = Tools,
             RiskDomain = RiskDomain,
             AuditId = auditId,
             _items = _items,

@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using NJsonSchema.Validation;
-using NJsonSchemaDocument = NJsonSchema.JsonSchema;
 
 namespace SafeOpenAI;
 
@@ -69,11 +64,8 @@ public sealed class JsonSchemaValidator : IOutputValidator
 
     private const string StageName = "JsonSchemaValidator";
     private const string UserMessage = "The answer did not follow the required format.";
-    private const int MaxCachedSchemas = 256;
-
-    private static readonly JsonDocumentOptions s_strictJson = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 };
-
-    private readonly ConcurrentDictionary<string, Lazy<Task<NJsonSchemaDocument>>> _schemas = new(StringComparer.Ordinal);
+    
+    private readonly JsonSchemaChecker _checker = new();
 
     /// <summary>Gets the stage name: <c>JsonSchemaValidator</c>.</summary>
     public string Name => StageName;
@@ -117,7 +109,7 @@ public sealed class JsonSchemaValidator : IOutputValidator
             return OutputValidationResult.Allow(StageName);
         }
 
-        if (!TryParse(text, out var syntaxError))
+        if (!JsonSchemaChecker.TryParse(text, out var syntaxError))
         {
             var truncated = string.Equals(response.FinishReason, "length", StringComparison.Ordinal);
             var reason = truncated ? "truncated" : "invalid_json";
@@ -128,16 +120,12 @@ public sealed class JsonSchemaValidator : IOutputValidator
             return OutputValidationResult.Reask(Verdict(schema, reason, [error], 1), feedback);
         }
 
-        var document = await GetSchemaAsync(schema.Schema).WaitAsync(cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        var errors = new List<SchemaError>();
-        Collect(document.Validate(text), errors);
-        if (errors.Count == 0)
+        var distinct = await _checker.ValidateAsync(schema.Schema, text, cancellationToken).ConfigureAwait(false);
+        if (distinct.Count == 0)
         {
             return OutputValidationResult.Allow(StageName);
         }
 
-        var distinct = errors.Distinct().ToList();
         var reported = distinct.Take(MaxReportedErrors).ToList();
         var evidenceErrors = reported.Select(e => e.EvidencePath + ": " + e.Keyword).Distinct(StringComparer.Ordinal).ToList();
         var builder = new StringBuilder();
@@ -168,250 +156,4 @@ public sealed class JsonSchemaValidator : IOutputValidator
                 ["error_count"] = errorCount.ToString(CultureInfo.InvariantCulture),
                 ["errors"] = string.Join("; ", errors),
             });
-
-    private static bool TryParse(string text, out string syntaxError)
-    {
-        syntaxError = string.Empty;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            syntaxError = " (empty answer)";
-            return false;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(text, s_strictJson);
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            // Line and byte position only: the exception's message may quote the answer.
-            syntaxError = ex.LineNumber is { } line
-                ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
-                : string.Empty;
-            return false;
-        }
-    }
-
-    private Task<NJsonSchemaDocument> GetSchemaAsync(string schemaText)
-    {
-        if (_schemas.Count >= MaxCachedSchemas && !_schemas.ContainsKey(schemaText))
-        {
-            // Schemas come from code, so a handful are in use; a flood of distinct ones (raw
-            // schemas from callers) must not grow the cache without bound.
-            _schemas.Clear();
-        }
-
-        var entry = _schemas.GetOrAdd(schemaText, static text => new Lazy<Task<NJsonSchemaDocument>>(() => LoadAsync(text)));
-        var task = entry.Value;
-        if (task.IsFaulted)
-        {
-            _schemas.TryRemove(new KeyValuePair<string, Lazy<Task<NJsonSchemaDocument>>>(schemaText, entry));
-        }
-
-        return task;
-    }
-
-    private static async Task<NJsonSchemaDocument> LoadAsync(string schemaText)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(schemaText);
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException("The response schema is not valid JSON.", ex);
-        }
-
-        if (node is not JsonObject root)
-        {
-            throw new ArgumentException("The response schema must be a JSON object.");
-        }
-
-        RewriteForNJsonSchema(root);
-        try
-        {
-            return await NJsonSchemaDocument.FromJsonAsync(root.ToJsonString()).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new ArgumentException("The response schema is not a JSON Schema document NJsonSchema can read.", ex);
-        }
-    }
-
-    /// <summary>
-    /// Rewrites what NJsonSchema reads differently into equivalents it reads as the specification
-    /// means: every <c>const</c> becomes a one-value <c>enum</c> (JSON Schema 2020-12 §6.1.3), and
-    /// <c>$defs</c> with its <c>#/$defs/…</c> references becomes draft-07 <c>definitions</c>
-    /// (NJsonSchema resolves a <c>$defs</c> entry that refers to itself only under that name).
-    /// </summary>
-    private static void RewriteForNJsonSchema(JsonNode? node)
-    {
-        if (node is not JsonObject schema)
-        {
-            return;
-        }
-
-        if (schema.TryGetPropertyValue("const", out var constant) && !schema.ContainsKey("enum"))
-        {
-            schema.Remove("const");
-            schema["enum"] = new JsonArray(constant?.DeepClone());
-        }
-
-        if (schema.TryGetPropertyValue("$defs", out var defs) && !schema.ContainsKey("definitions"))
-        {
-            schema.Remove("$defs");
-            schema["definitions"] = defs;
-        }
-
-        if (schema["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var pointer)
-            && pointer.StartsWith("#/$defs/", StringComparison.Ordinal))
-        {
-            schema["$ref"] = "#/definitions/" + pointer["#/$defs/".Length..];
-        }
-
-        foreach (var (keyword, child) in schema.ToArray())
-        {
-            switch (keyword)
-            {
-                case "enum" or "const" or "default" or "examples" or "required":
-                    // Values, not schemas.
-                    break;
-                case "properties" or "definitions" or "patternProperties" or "dependentSchemas":
-                    // Maps of names to schemas: the names are not keywords.
-                    if (child is JsonObject map)
-                    {
-                        foreach (var (_, subschema) in map.ToArray())
-                        {
-                            RewriteForNJsonSchema(subschema);
-                        }
-                    }
-
-                    break;
-                default:
-                    if (child is JsonArray list)
-                    {
-                        foreach (var item in list)
-                        {
-                            RewriteForNJsonSchema(item);
-                        }
-                    }
-                    else
-                    {
-                        RewriteForNJsonSchema(child);
-                    }
-
-                    break;
-            }
-        }
-    }
-
-    private static void Collect(IEnumerable<ValidationError> errors, List<SchemaError> into)
-    {
-        foreach (var error in errors)
-        {
-            if (error is ChildSchemaValidationError child)
-            {
-                var nested = new List<SchemaError>();
-                foreach (var branch in child.Errors.Values)
-                {
-                    Collect(branch, nested);
-                }
-
-                if (error.Kind is ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf)
-                {
-                    // A nullable value is anyOf [schema, null]: report what is wrong with the schema
-                    // branch, not that the value is also not null.
-                    nested.RemoveAll(e => e.Kind == ValidationErrorKind.NullExpected);
-                }
-
-                if (nested.Count > 0)
-                {
-                    into.AddRange(nested);
-                    continue;
-                }
-            }
-
-            into.Add(SchemaError.From(error));
-        }
-    }
-
-    /// <summary>One validation error, by location and keyword only.</summary>
-    private readonly record struct SchemaError(string EvidencePath, string FeedbackPath, string Keyword, string Detail, ValidationErrorKind Kind)
-    {
-        public static SchemaError From(ValidationError error)
-        {
-            var path = ToJsonPath(error.Path);
-            var evidencePath = path;
-            if (error.Kind == ValidationErrorKind.NoAdditionalPropertiesAllowed)
-            {
-                // The property name is the model's invention: the evidence names the object that holds it.
-                evidencePath = ParentPath(path, error.Property);
-            }
-
-            return new SchemaError(evidencePath, path, KeywordOf(error.Kind), error.Kind.ToString(), error.Kind);
-        }
-
-        private static string ToJsonPath(string? path)
-        {
-            if (string.IsNullOrEmpty(path) || path == "#" || path == "#/")
-            {
-                return "$";
-            }
-
-            var rest = path.StartsWith("#/", StringComparison.Ordinal) ? path[2..] : path.TrimStart('#');
-            return rest.StartsWith('[') ? "$" + rest : "$." + rest;
-        }
-
-        private static string ParentPath(string path, string? property)
-        {
-            if (!string.IsNullOrEmpty(property))
-            {
-                if (path.EndsWith("." + property, StringComparison.Ordinal))
-                {
-                    return path[..^(property.Length + 1)];
-                }
-
-                if (path.EndsWith(property, StringComparison.Ordinal) && path.Length > property.Length)
-                {
-                    return path[..^property.Length].TrimEnd('.');
-                }
-            }
-
-            var dot = path.LastIndexOf('.');
-            return dot > 0 ? path[..dot] : "$";
-        }
-
-        private static string KeywordOf(ValidationErrorKind kind) => kind switch
-        {
-            ValidationErrorKind.StringExpected or ValidationErrorKind.NumberExpected or ValidationErrorKind.IntegerExpected
-                or ValidationErrorKind.BooleanExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.ArrayExpected
-                or ValidationErrorKind.NullExpected or ValidationErrorKind.NoTypeValidates => "type",
-            ValidationErrorKind.DateTimeExpected or ValidationErrorKind.DateExpected or ValidationErrorKind.TimeExpected
-                or ValidationErrorKind.TimeSpanExpected or ValidationErrorKind.UriExpected or ValidationErrorKind.IpV4Expected
-                or ValidationErrorKind.IpV6Expected or ValidationErrorKind.GuidExpected or ValidationErrorKind.UuidExpected
-                or ValidationErrorKind.EmailExpected or ValidationErrorKind.HostnameExpected or ValidationErrorKind.Base64Expected => "format",
-            ValidationErrorKind.PropertyRequired => "required",
-            ValidationErrorKind.NoAdditionalPropertiesAllowed or ValidationErrorKind.AdditionalPropertiesNotValid => "additionalProperties",
-            ValidationErrorKind.NotInEnumeration => "enum",
-            ValidationErrorKind.PatternMismatch => "pattern",
-            ValidationErrorKind.StringTooShort => "minLength",
-            ValidationErrorKind.StringTooLong => "maxLength",
-            ValidationErrorKind.NumberTooSmall => "minimum",
-            ValidationErrorKind.NumberTooBig or ValidationErrorKind.IntegerTooBig => "maximum",
-            ValidationErrorKind.TooManyItems => "maxItems",
-            ValidationErrorKind.TooFewItems => "minItems",
-            ValidationErrorKind.ItemsNotUnique => "uniqueItems",
-            ValidationErrorKind.NumberNotMultipleOf or ValidationErrorKind.IntegerNotMultipleOf => "multipleOf",
-            ValidationErrorKind.NotAnyOf => "anyOf",
-            ValidationErrorKind.NotOneOf => "oneOf",
-            ValidationErrorKind.NotAllOf => "allOf",
-            ValidationErrorKind.ExcludedSchemaValidates => "not",
-            ValidationErrorKind.TooManyProperties => "maxProperties",
-            ValidationErrorKind.TooFewProperties => "minProperties",
-            ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalItemNotValid or ValidationErrorKind.TooManyItemsInTuple => "items",
-            _ => "invalid",
-        };
-    }
 }
