@@ -14,7 +14,7 @@ public class ConfiguredDefensesTests
     private static readonly string[] DefenseStages =
     [
         "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryToken",
-        "PiiRestore", "CanaryLeak", "PiiLeak", "Groundedness", "RiskDomainReview",
+        "PiiRestore", "CanaryLeak", "ToolCalls", "PiiLeak", "Groundedness", "RiskDomainReview",
     ];
 
     private static SafeChatRequest Ask(string text, IReadOnlyList<SourceDocument>? sources = null, string? riskDomain = null) =>
@@ -30,7 +30,7 @@ public class ConfiguredDefensesTests
     private static Dictionary<string, string?> AllOn(params (string, string?)[] more) => ConfiguredHost.Settings(
     [
         On("Secrets"), On("PiiRedaction"), On("PromptInjection"), On("Spotlighting"), On("CanaryTokens"),
-        On("PiiLeakCheck"), On("Groundedness"), On("RiskDomainReview"), On("HumanReview"), .. more,
+        On("ToolCalls"), On("PiiLeakCheck"), On("Groundedness"), On("RiskDomainReview"), On("HumanReview"), .. more,
     ]);
 
     [Test]
@@ -45,7 +45,7 @@ public class ConfiguredDefensesTests
         Assert.Multiple(() =>
         {
             Assert.That(input, Is.EqualTo(new[] { "InputLength", "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryToken", "CodeGuard" }));
-            Assert.That(output, Is.EqualTo(new[] { "JsonSchemaValidator", "PiiRestore", "CanaryLeak", "PiiLeak", "Groundedness", "RiskDomainReview", "CodeValidator" }));
+            Assert.That(output, Is.EqualTo(new[] { "JsonSchemaValidator", "PiiRestore", "CanaryLeak", "ToolCalls", "PiiLeak", "Groundedness", "RiskDomainReview", "CodeValidator" }));
             Assert.That(host.Services.GetService<IHumanReviewQueue>(), Is.Not.Null, "HumanReview registers the queue");
         });
     }
@@ -211,6 +211,7 @@ public class ConfiguredDefensesTests
         var canary = ConfiguredDefenses.Bind(Section(new() { ["Format"] = "SecretLine", ["SystemPromptLeakCharacters"] = "40" }), new CanaryTokenOptions());
         var groundedness = ConfiguredDefenses.Bind(Section(new() { ["Policy"] = "Annotate", ["JudgeFailure"] = "Throw", ["MaxJudgedClaims"] = "8" }), new GroundednessOptions());
         var review = ConfiguredDefenses.Bind(Section(new() { ["Domains:0"] = "tax_advice" }), new RiskDomainReviewOptions());
+        var tools = ConfiguredDefenses.Bind(Section(new() { ["AllowedTools:0"] = "get_weather", ["RequireOfferedTool"] = "false", ["ValidateArguments"] = "false", ["MaxArgumentCharacters"] = "100" }), new ToolCallGuardOptions());
 
         Assert.Multiple(() =>
         {
@@ -233,18 +234,24 @@ public class ConfiguredDefensesTests
             Assert.That(groundedness.JudgeFailure, Is.EqualTo(GroundednessJudgeFailureMode.Throw));
             Assert.That(groundedness.MaxJudgedClaims, Is.EqualTo(8));
             Assert.That(review.Domains, Is.EquivalentTo(new[] { "tax_advice" }));
+            Assert.That(tools.AllowedTools, Is.EquivalentTo(new[] { "get_weather" }));
+            Assert.That(tools.RequireOfferedTool, Is.False);
+            Assert.That(tools.ValidateArguments, Is.False);
+            Assert.That(tools.MaxArgumentCharacters, Is.EqualTo(100));
         });
     }
 
     [TestCase("PromptInjection", "prompt-injection guard")]
     [TestCase("HumanReview", "human review")]
     [TestCase("Groundedness", "groundedness check")]
+    [TestCase("ToolCalls", "tool-call guard")]
     public void A_defense_enabled_in_configuration_and_added_in_code_is_refused_naming_the_key(string defense, string description)
     {
         Action<ISafeOpenAIBuilder> add = defense switch
         {
             "PromptInjection" => b => b.AddPromptInjectionGuard(),
             "HumanReview" => b => b.UseHumanReview(),
+            "ToolCalls" => b => b.AddToolCallGuard(),
             _ => b => b.AddGroundednessCheck(),
         };
 
@@ -267,14 +274,16 @@ public class ConfiguredDefensesTests
             ("SafeOpenAI:Defenses:Firewall:Enabled", "true"),
             ("SafeOpenAI:Defenses:PromptInjection:Enabled", "true"),
             ("SafeOpenAI:Defenses:PromptInjection:Treshold", "0.9"),
-            ("SafeOpenAI:Defenses:HumanReview:Domains:0", "legal"))).BuildServiceProvider();
+            ("SafeOpenAI:Defenses:HumanReview:Domains:0", "legal"),
+            ("SafeOpenAI:Defenses:ToolCalls:AllowedTool:0", "get_weather"))).BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value);
 
         Assert.That(error!.Failures, Has.Some.StartsWith("SafeOpenAI:Defenses:Firewall is not a SafeOpenAI defense"));
         Assert.That(error.Failures, Has.Some.StartsWith("SafeOpenAI:Defenses:PromptInjection:Treshold is not a setting of the prompt-injection guard"));
         Assert.That(error.Failures, Has.Some.StartsWith("SafeOpenAI:Defenses:HumanReview:Domains is not a setting of the human review"));
-        Assert.That(error.Failures.Count(), Is.EqualTo(3));
+        Assert.That(error.Failures, Has.Some.StartsWith("SafeOpenAI:Defenses:ToolCalls:AllowedTool is not a setting of the tool-call guard"));
+        Assert.That(error.Failures.Count(), Is.EqualTo(4));
     }
 
     [TestCase("Groundedness", "MinClaimScore", "1.5")]
@@ -282,6 +291,7 @@ public class ConfiguredDefensesTests
     [TestCase("Spotlighting", "BoundaryHexDigits", "4")]
     [TestCase("CanaryTokens", "TokenHexDigits", "100")]
     [TestCase("PiiLeakCheck", "MinimumScore", "-1")]
+    [TestCase("ToolCalls", "MaxArgumentCharacters", "0")]
     public void An_out_of_range_value_gives_the_code_paths_exception_type_with_the_key(string defense, string option, string value)
     {
         var key = $"SafeOpenAI:Defenses:{defense}:{option}";
@@ -354,8 +364,8 @@ public class ConfiguredDefensesTests
     {
         Assert.That(
             ConfiguredDefenses.All.Select(d => d.Name),
-            Is.EqualTo(new[] { "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryTokens", "PiiLeakCheck", "Groundedness", "RiskDomainReview", "HumanReview" }));
+            Is.EqualTo(new[] { "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryTokens", "ToolCalls", "PiiLeakCheck", "Groundedness", "RiskDomainReview", "HumanReview" }));
         Assert.That(JsonSerializer.Serialize(ConfiguredDefenses.All.Select(d => d.OptionsType?.Name)), Is.EqualTo(
-            "[\"SecretsGuardOptions\",\"PiiRedactionOptions\",\"PromptInjectionGuardOptions\",\"SpotlightingOptions\",\"CanaryTokenOptions\",\"PiiLeakOptions\",\"GroundednessOptions\",\"RiskDomainReviewOptions\",null]"));
+            "[\"SecretsGuardOptions\",\"PiiRedactionOptions\",\"PromptInjectionGuardOptions\",\"SpotlightingOptions\",\"CanaryTokenOptions\",\"ToolCallGuardOptions\",\"PiiLeakOptions\",\"GroundednessOptions\",\"RiskDomainReviewOptions\",null]"));
     }
 }
