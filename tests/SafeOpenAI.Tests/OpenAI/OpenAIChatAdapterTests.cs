@@ -118,4 +118,21 @@ public class OpenAIChatAdapterTests
             Assert.That(updates.Single().FinishReason, Is.EqualTo(global::OpenAI.Chat.ChatFinishReason.Stop));
         });
     }
+
+    [Test]
+    public void The_offered_function_tools_map_to_tool_definitions_in_order()
+    {
+        const string schema = """{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
+        var options = new ChatCompletionOptions();
+        options.Tools.Add(ChatTool.CreateFunctionTool("get_weather", "Forecast.", BinaryData.FromString(schema)));
+        options.Tools.Add(ChatTool.CreateFunctionTool("now"));
+
+        var tools = OpenAIChatAdapter.ReadTools(options);
+
+        Assert.That(tools.Select(t => t.Name), Is.EqualTo(new[] { "get_weather", "now" }));
+        Assert.That(tools[0].ParametersSchema, Is.EqualTo(schema));
+        Assert.That(tools[1].ParametersSchema, Is.Null);
+        Assert.That(OpenAIChatAdapter.ReadTools(null), Is.Empty);
+        Assert.That(OpenAIChatAdapter.ReadTools(new ChatCompletionOptions()), Is.Empty);
+    }
 }

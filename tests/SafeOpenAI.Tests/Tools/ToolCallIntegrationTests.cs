@@ -140,4 +140,44 @@ public class ToolCallIntegrationTests
 
         Assert.That(error!.ParamName, Is.EqualTo("SafeOpenAI:Defenses:ToolCalls:MaxArgumentCharacters"));
     }
+
+    [Test]
+    public async Task A_streamed_call_to_a_tool_that_was_not_offered_never_reaches_the_caller()
+    {
+        await using var host = await IntegrationHost.StartAsync(o => o.Streaming.WindowCharacters = 20, b => b.AddToolCallGuard());
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("Let me ", "check the ", "weather. ", "One moment ", "please.").WithToolCall("call_1", "delete_account", """{"user":"ada"}"""));
+        var request = Ask(Weather());
+
+        var updates = new List<StreamingChatCompletionUpdate>();
+        var thrown = Assert.ThrowsAsync<SafetyViolationException>(async () =>
+        {
+            await foreach (var update in host.Client.CompleteChatStreamingAsync(request.Messages, request.Options))
+            {
+                updates.Add(update);
+            }
+        });
+
+        Assert.That(thrown!.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode));
+        Assert.That(updates.SelectMany(u => u.ToolCallUpdates), Is.Empty, "no tool-call delta reached the caller");
+        Assert.That(updates.SelectMany(u => u.ContentUpdate), Is.Empty, "a request with tools is held back whole");
+    }
+
+    [Test]
+    public async Task A_streamed_valid_call_passes_through_intact()
+    {
+        await using var host = await IntegrationHost.StartAsync(o => o.Streaming.WindowCharacters = 20, b => b.AddToolCallGuard());
+        const string arguments = """{"city":"Paris","days":3}""";
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("Checking. ").WithToolCall("call_1", "get_weather", arguments));
+        var request = Ask(Weather());
+
+        var updates = new List<StreamingChatCompletionUpdate>();
+        await foreach (var update in host.Client.CompleteChatStreamingAsync(request.Messages, request.Options))
+        {
+            updates.Add(update);
+        }
+
+        var calls = updates.SelectMany(u => u.ToolCallUpdates).ToList();
+        Assert.That(calls.Select(c => c.FunctionName).Where(n => n is not null), Is.EqualTo(new[] { "get_weather" }));
+        Assert.That(string.Concat(calls.Select(c => c.FunctionArgumentsUpdate?.ToString())), Is.EqualTo(arguments));
+    }
 }
