@@ -180,4 +180,30 @@ public class ToolCallIntegrationTests
         Assert.That(calls.Select(c => c.FunctionName).Where(n => n is not null), Is.EqualTo(new[] { "get_weather" }));
         Assert.That(string.Concat(calls.Select(c => c.FunctionArgumentsUpdate?.ToString())), Is.EqualTo(arguments));
     }
+
+    [Test]
+    public async Task In_cut_off_mode_a_refused_streamed_call_ends_the_stream_after_its_deltas_were_seen()
+    {
+        await using var host = await IntegrationHost.StartAsync(
+            o =>
+            {
+                o.Streaming.WindowCharacters = 20;
+                o.Streaming.Mode = StreamingMode.CutOff;
+            },
+            b => b.AddToolCallGuard());
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("Let me ", "check. ").WithToolCall("call_1", "delete_account", """{"user":"ada"}"""));
+        var request = Ask(Weather());
+
+        var updates = new List<StreamingChatCompletionUpdate>();
+        var thrown = Assert.ThrowsAsync<SafetyViolationException>(async () =>
+        {
+            await foreach (var update in host.Client.CompleteChatStreamingAsync(request.Messages, request.Options))
+            {
+                updates.Add(update);
+            }
+        });
+
+        Assert.That(thrown!.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode));
+        Assert.That(updates.SelectMany(u => u.ToolCallUpdates), Is.Not.Empty, "the documented exposure of CutOff");
+    }
 }
