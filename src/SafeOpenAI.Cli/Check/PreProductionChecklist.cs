@@ -51,6 +51,7 @@ internal static class PreProductionChecklist
             OutputTokens(c),
             OutputValidation(c),
             Groundedness(c),
+            ToolCalls(c),
             RateLimit(c),
             UserBudget(c),
             CostMonitoring(c),
@@ -251,6 +252,24 @@ internal static class PreProductionChecklist
         return enabled
             ? new(Id, Title, CheckStatus.Pass, key, "The application sends sources and answers are checked against them.", source, CheckGroup.OutputChecks)
             : new(Id, Title, CheckStatus.Fail, key, $"The application sends source documents (Deployment:UsesSources=true) but answers are not checked against them: set {key}=true.", source, CheckGroup.OutputChecks);
+    }
+
+    private static CheckItem ToolCalls(CheckConfiguration c)
+    {
+        const string Id = "output.tool_calls";
+        const string Title = "Tool calls checked where tools are offered";
+        var source = CheckSources.Cite(CheckSources.ProductionBestPractices, "1. Input-Layer Security: Detect and Block Prompt Injection") + "; " +
+            CheckSources.Cite(CheckSources.SafetyBestPractices, "Constrain user input and limit output tokens");
+        var key = CheckConfiguration.Key("Defenses:ToolCalls:Enabled");
+        var enabled = Bool(c, "Defenses:ToolCalls:Enabled", false);
+        if (!Bool(c, "Deployment:UsesTools", false))
+        {
+            return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Deployment:UsesTools"), enabled ? "Every tool call is checked against the tools offered and their argument schemas." : "No tools declared (Deployment:UsesTools=false): not required.", source, CheckGroup.OutputChecks);
+        }
+
+        return enabled
+            ? new(Id, Title, CheckStatus.Pass, key, "The model is offered tools and every call is checked: only offered (or allow-listed) tools, arguments valid against each tool's schema.", source, CheckGroup.OutputChecks)
+            : new(Id, Title, CheckStatus.Fail, key, $"The application offers the model tools (Deployment:UsesTools=true) but their calls are not checked: an injected instruction can make it call any tool with any arguments. Set {key}=true.", source, CheckGroup.OutputChecks);
     }
 
     private static CheckItem RateLimit(CheckConfiguration c)

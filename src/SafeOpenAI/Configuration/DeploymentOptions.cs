@@ -24,6 +24,9 @@ public sealed class DeploymentOptions
     /// <summary>Gets or sets a value indicating whether the application sends source documents (retrieval-augmented generation), so that a groundedness check is expected (<c>UsesSources</c>). Default <see langword="false"/>.</summary>
     public bool UsesSources { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the application offers the model tools (function calling, agents), so that a tool-call guard is expected (<c>UsesTools</c>). Default <see langword="false"/>.</summary>
+    public bool UsesTools { get; set; }
+
     /// <summary>Gets the high-risk domains the application serves (<c>RiskDomains:&lt;n&gt;</c>), for example <c>healthcare</c>, <c>finance</c>, <c>legal</c>, <c>code_generation</c>. Empty by default; no entry may be blank.</summary>
     public IList<string> RiskDomains { get; } = new List<string>();
 

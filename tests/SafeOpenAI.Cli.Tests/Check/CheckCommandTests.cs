@@ -13,7 +13,7 @@ public class CheckCommandTests
         "configuration.valid", "configuration.api_key", "configuration.secrets",
         "input.spotlighting", "input.prompt_injection", "input.pii_redaction", "input.secrets", "input.length",
         "moderation.input", "moderation.output", "moderation.fail_closed",
-        "output.token_cap", "output.validation", "output.groundedness",
+        "output.token_cap", "output.validation", "output.groundedness", "output.tool_calls",
         "limits.rate_per_user", "limits.budget_per_user", "limits.cost_monitoring", "limits.shared",
         "oversight.audit", "oversight.alerts", "oversight.anomaly", "oversight.safety_identifier", "oversight.human_review",
         "oversight.feedback", "oversight.incident_contact", "oversight.limited_release",
@@ -234,7 +234,7 @@ public class CheckCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(1));
-            Assert.That(stdout, Does.StartWith("check: 25 passed, 1 warnings, 1 failed"));
+            Assert.That(stdout, Does.StartWith($"check: {AllIds.Length - 2} passed, 1 warnings, 1 failed"));
             Assert.That(document, Does.StartWith("# Safety measures in force: Support assistant"));
             Assert.That(document, Does.Contain("Checked on 2026-05-04 09:30 UTC"));
             foreach (var heading in new[] { "## Input defenses", "## Moderation", "## Output checks", "## Limits and budgets", "## Oversight", "## Red-team result" })
@@ -265,7 +265,7 @@ public class CheckCommandTests
             Assert.That(exit, Is.Zero);
             Assert.That(row, Does.Contain("WARN").And.Contain("SafeOpenAI:Moderation:FailurePolicy"));
             Assert.That(stdout, Does.Contain("FailOpen: when the moderation service fails"));
-            Assert.That(stdout.TrimEnd(), Does.EndWith("check: 26 passed, 1 warnings, 0 failed"));
+            Assert.That(stdout.TrimEnd(), Does.EndWith($"check: {AllIds.Length - 1} passed, 1 warnings, 0 failed"));
         });
     }
 
@@ -377,23 +377,24 @@ public class CheckCommandTests
         });
     }
 
-    [Test]
-    public async Task Groundedness_is_required_only_when_the_application_uses_sources()
+    [TestCase("Groundedness", "UsesSources", "output.groundedness")]
+    [TestCase("ToolCalls", "UsesTools", "output.tool_calls")]
+    public async Task An_output_check_is_required_only_when_the_application_declares_what_it_checks(string defense, string declaration, string id)
     {
-        _fixture.WriteConfig(s => s["Defenses"]!["Groundedness"]!["Enabled"] = false);
-        var withSources = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "output.groundedness");
+        _fixture.WriteConfig(s => s["Defenses"]![defense]!["Enabled"] = false);
+        var declared = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == id);
         _fixture.WriteConfig(s =>
         {
-            s["Defenses"]!["Groundedness"]!["Enabled"] = false;
-            s["Deployment"]!["UsesSources"] = false;
+            s["Defenses"]![defense]!["Enabled"] = false;
+            s["Deployment"]![declaration] = false;
         });
-        var without = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == "output.groundedness");
+        var undeclared = Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == id);
 
         Assert.Multiple(() =>
         {
-            Assert.That(withSources.Status, Is.EqualTo("fail"));
-            Assert.That(withSources.Key, Is.EqualTo("SafeOpenAI:Defenses:Groundedness:Enabled"));
-            Assert.That(without.Status, Is.EqualTo("pass"));
+            Assert.That(declared.Status, Is.EqualTo("fail"));
+            Assert.That(declared.Key, Is.EqualTo($"SafeOpenAI:Defenses:{defense}:Enabled"));
+            Assert.That(undeclared.Status, Is.EqualTo("pass"));
         });
     }
 
