@@ -71,6 +71,36 @@ public class SafeOpenAIChatClientTests
     }
 
     [Test]
+    public async Task Images_are_moderated_together_with_the_text()
+    {
+        await using var host = await ChatClientHost.StartAsync();
+
+        var response = await host.Client.GetResponseAsync([new ChatMessage(ChatRole.User, [
+            new TextContent("What is in this picture?"),
+            new UriContent(new Uri("https://example.com/cat.png"), "image/png"),
+            new DataContent(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png")])]);
+
+        Assert.That(response.AdditionalProperties![SafeOpenAIChatClient.StatusKey], Is.EqualTo("Completed"));
+        var moderation = host.Endpoint.ModerationRequests[0].Body;
+        Assert.That(moderation, Does.Contain("image_url").And.Contain("https://example.com/cat.png").And.Contain("data:image/png;base64,iVBORw==").And.Contain("What is in this picture?"));
+        Assert.That(host.Endpoint.ChatRequests.Single().Body, Does.Contain("https://example.com/cat.png"));
+    }
+
+    [Test]
+    public async Task A_rewritten_answer_replaces_the_text_and_keeps_the_provider_response()
+    {
+        await using var host = await ChatClientHost.StartAsync(build: b => b.AddPiiLeakCheck());
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("Your case is with mary.major@contoso.com."));
+
+        var response = await host.Client.GetResponseAsync(ChatClientHost.Ask("Who handles my case?"));
+
+        Assert.That(response.Text, Is.EqualTo("Your case is with <EMAIL_ADDRESS_REDACTED>."));
+        Assert.That((string[])response.AdditionalProperties![SafeOpenAIChatClient.VerdictsKey]!, Does.Contain("pii.leak_redacted"));
+        Assert.That(response.RawRepresentation, Is.InstanceOf<global::OpenAI.Chat.ChatCompletion>());
+        Assert.That(response.Usage?.TotalTokenCount, Is.GreaterThan(0));
+    }
+
+    [Test]
     public async Task Output_moderation_withholds_a_flagged_answer()
     {
         await using var host = await ChatClientHost.StartAsync();
