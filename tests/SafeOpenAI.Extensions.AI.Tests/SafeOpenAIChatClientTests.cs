@@ -197,6 +197,29 @@ public class SafeOpenAIChatClientTests
     }
 
     [Test]
+    public void An_application_IChatClient_stands_in_for_the_API_key_of_the_chat_model_but_not_of_moderation()
+    {
+        static ServiceProvider Build(bool moderation)
+        {
+            var services = new ServiceCollection();
+            services.AddSafeOpenAI(o =>
+            {
+                o.Identity.HashKey = ChatClientHost.HashKey;
+                o.Moderation.Enabled = moderation;
+            });
+            services.AddChatClient(new Mock<IChatClient>().Object).UseSafeOpenAI();
+            return services.BuildServiceProvider();
+        }
+
+        using var withoutModeration = Build(moderation: false);
+        using var withModeration = Build(moderation: true);
+
+        Assert.That(withoutModeration.GetRequiredService<Microsoft.Extensions.Options.IOptions<SafeOpenAIOptions>>().Value, Is.Not.Null);
+        var thrown = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _ = withModeration.GetRequiredService<Microsoft.Extensions.Options.IOptions<SafeOpenAIOptions>>().Value);
+        Assert.That(thrown!.Message, Does.Contain("ApiKey is required").And.Contain("ModerationClient"));
+    }
+
+    [Test]
     public async Task A_model_the_call_does_not_name_is_an_error_naming_ChatOptions_ModelId()
     {
         await using var host = await ChatClientHost.StartAsync();
