@@ -152,6 +152,51 @@ public class SafeOpenAIChatClientTests
     }
 
     [Test]
+    public async Task When_moderation_fails_the_call_fails_closed()
+    {
+        await using var host = await ChatClientHost.StartAsync();
+        host.Endpoint.Moderation.Enqueue(ScriptedModerationResponse.Error(500));
+
+        var thrown = Assert.ThrowsAsync<SafetyViolationException>(() => host.Client.GetResponseAsync(ChatClientHost.Ask("Hello")));
+
+        Assert.That(thrown!.Verdict.Code, Is.EqualTo("moderation.unavailable"));
+        Assert.That(host.Endpoint.ChatRequests, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_failing_model_endpoint_surfaces_the_provider_exception_and_is_audited()
+    {
+        await using var host = await ChatClientHost.StartAsync(o => o.Moderation.Enabled = false);
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Error(500));
+
+        var thrown = Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => host.Client.GetResponseAsync(ChatClientHost.Ask("Hello")));
+
+        Assert.That(thrown!.Status, Is.EqualTo(500));
+        Assert.That(host.Audit.Records.Single().Outcome, Is.EqualTo(AuditOutcome.Failed));
+    }
+
+    [Test]
+    public async Task Cancelling_a_call_releases_its_reservation_and_audits_the_cancellation()
+    {
+        var budget = new FakeBudgetTracker();
+        await using var host = await ChatClientHost.StartAsync(o => o.Moderation.Enabled = false, b => b.UseBudgetTracker(_ => budget));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromMinutes(5), ScriptedChatResponse.Offline()));
+        using var cancellation = new CancellationTokenSource();
+
+        var call = host.Client.GetResponseAsync(ChatClientHost.Ask("slow question"), cancellationToken: cancellation.Token);
+        while (host.Endpoint.ChatRequests.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await cancellation.CancelAsync();
+
+        Assert.CatchAsync<OperationCanceledException>(async () => await call);
+        Assert.That(budget.Outstanding, Is.Empty);
+        Assert.That(host.Audit.Records.Single().Outcome, Is.EqualTo(AuditOutcome.Cancelled));
+    }
+
+    [Test]
     public async Task Tool_calls_come_back_as_function_calls_and_tool_results_are_sent_as_tool_messages()
     {
         await using var host = await ChatClientHost.StartAsync();
