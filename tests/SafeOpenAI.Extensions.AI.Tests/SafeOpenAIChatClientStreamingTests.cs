@@ -115,6 +115,23 @@ public class SafeOpenAIChatClientStreamingTests
     }
 
     [Test]
+    public async Task A_streamed_tool_call_reaches_the_caller_whole()
+    {
+        await using var host = await ChatClientHost.StartAsync();
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text(string.Empty).WithToolCall("call_1", "get_weather", """{"city":"Paris"}"""));
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in host.Client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "What is the weather in Paris?")], new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => "sunny", "get_weather")] }))
+        {
+            updates.Add(update);
+        }
+
+        var call = updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Single();
+        Assert.That((call.CallId, call.Name, call.Arguments!["city"]?.ToString()), Is.EqualTo(("call_1", "get_weather", "Paris")));
+        Assert.That(updates.ToChatResponse().AdditionalProperties![SafeOpenAIChatClient.StatusKey], Is.EqualTo("Completed"));
+    }
+
+    [Test]
     public async Task Leaving_a_stream_early_settles_and_audits_the_call()
     {
         await using var host = await ChatClientHost.StartAsync(o => o.Streaming.WindowCharacters = 30);
