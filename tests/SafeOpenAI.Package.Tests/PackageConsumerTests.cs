@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace SafeOpenAI.Package.Tests;
 
 /// <summary>
-/// Packs <c>SafeOpenAI</c> (and <c>SafeOpenAI.Redis</c>, <c>SafeOpenAI.Sqlite</c>) with <c>dotnet pack</c> (from an isolated copy of the sources, so the
+/// Packs <c>SafeOpenAI</c> (and <c>SafeOpenAI.Redis</c>, <c>SafeOpenAI.Sqlite</c>, <c>SafeOpenAI.Extensions.AI</c>) with <c>dotnet pack</c> (from an isolated copy of the sources, so the
 /// running build is untouched), then builds and runs a new console project that restores it from a
 /// local folder feed and calls <c>AddSafeOpenAI</c>: what a user of the published package gets.
 /// </summary>
@@ -35,6 +35,8 @@ public class PackageConsumerTests
         Run("dotnet", $"pack src/SafeOpenAI.Redis/SafeOpenAI.Redis.csproj -c Release -o \"{_feed}\" -p:Version={_version}", sources);
         CopyProject(Path.Combine(root, "src", "SafeOpenAI.Sqlite"), Path.Combine(sources, "src", "SafeOpenAI.Sqlite"));
         Run("dotnet", $"pack src/SafeOpenAI.Sqlite/SafeOpenAI.Sqlite.csproj -c Release -o \"{_feed}\" -p:Version={_version}", sources);
+        CopyProject(Path.Combine(root, "src", "SafeOpenAI.Extensions.AI"), Path.Combine(sources, "src", "SafeOpenAI.Extensions.AI"));
+        Run("dotnet", $"pack src/SafeOpenAI.Extensions.AI/SafeOpenAI.Extensions.AI.csproj -c Release -o \"{_feed}\" -p:Version={_version}", sources);
     }
 
     [OneTimeTearDown]
@@ -53,6 +55,7 @@ public class PackageConsumerTests
     [TestCase("SafeOpenAI", "OpenAI")]
     [TestCase("SafeOpenAI.Redis", "StackExchange.Redis")]
     [TestCase("SafeOpenAI.Sqlite", "Microsoft.Data.Sqlite")]
+    [TestCase("SafeOpenAI.Extensions.AI", "Microsoft.Extensions.AI")]
     public void A_package_carries_both_targets_documentation_the_readme_symbols_and_its_dependency(string id, string dependency)
     {
         var package = Path.Combine(_feed, $"{id}.{_version}.nupkg");

@@ -15,7 +15,7 @@ public sealed class SafeOpenAIOptions
 
     /// <summary>
     /// Gets or sets the OpenAI API key used for the inner clients SafeOpenAI registers. Required
-    /// unless the application registers its own <c>ChatClient</c> (and <c>ModerationClient</c>
+    /// unless the application registers its own <c>ChatClient</c> or Microsoft.Extensions.AI <c>IChatClient</c> (and <c>ModerationClient</c>
     /// when moderation is on). Stages never see it; it is never logged.
     /// </summary>
     public string? ApiKey { get; set; }

@@ -13,6 +13,12 @@ namespace SafeOpenAI;
 /// </summary>
 internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServiceProviderIsService services) : IValidateOptions<SafeOpenAIOptions>
 {
+    // The IChatClient front door (SafeOpenAI.Extensions.AI) calls the application's IChatClient, not
+    // an OpenAI ChatClient. The core does not reference Microsoft.Extensions.AI, so the type is
+    // looked up by name; null when the application does not use it.
+    private static readonly Type? s_extensionsAIChatClient =
+        Type.GetType("Microsoft.Extensions.AI.IChatClient, Microsoft.Extensions.AI.Abstractions", throwOnError: false);
+
     public ValidateOptionsResult Validate(string? name, SafeOpenAIOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,11 +29,12 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
             errors.Add($"{Key("Model")} is required: the chat model, for example gpt-4o-mini.");
         }
 
-        var appHasChatClient = services.IsService(typeof(ChatClient));
+        var appHasChatClient = services.IsService(typeof(ChatClient))
+            || (s_extensionsAIChatClient is not null && services.IsService(s_extensionsAIChatClient));
         var needsModerationClient = options.Moderation.Enabled && !services.IsService(typeof(ModerationClient));
         if (string.IsNullOrWhiteSpace(SafeOpenAIServiceCollectionExtensions.ResolveApiKey(options)) && (!appHasChatClient || needsModerationClient))
         {
-            errors.Add($"{Key("ApiKey")} is required (or the OPENAI_API_KEY environment variable), unless the application registers its own OpenAI.Chat.ChatClient{(options.Moderation.Enabled ? " and OpenAI.Moderations.ModerationClient" : string.Empty)}.");
+            errors.Add($"{Key("ApiKey")} is required (or the OPENAI_API_KEY environment variable), unless the application registers its own OpenAI.Chat.ChatClient (or a Microsoft.Extensions.AI IChatClient){(options.Moderation.Enabled ? " and OpenAI.Moderations.ModerationClient" : string.Empty)}.");
         }
 
         if (options.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)))

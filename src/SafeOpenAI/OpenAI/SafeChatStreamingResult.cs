@@ -43,7 +43,7 @@ public sealed class SafeChatStreamingResult : AsyncCollectionResult<StreamingCha
     /// <inheritdoc/>
     public override async IAsyncEnumerable<ClientResult> GetRawPagesAsync()
     {
-        var stream = StreamRun.Start((writer, token) => _run(writer, result => Volatile.Write(ref _result, result), token), _cancellationToken);
+        var stream = StreamRun<StreamingChatCompletionUpdate>.Start((writer, token) => _run(writer, result => Volatile.Write(ref _result, result), token), _cancellationToken);
         try
         {
             while (await stream.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))

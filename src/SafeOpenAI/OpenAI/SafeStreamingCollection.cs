@@ -12,7 +12,7 @@ internal sealed class SafeStreamingCollection(Func<ChannelWriter<StreamingChatCo
 
     public override IEnumerable<ClientResult> GetRawPages()
     {
-        var stream = StreamRun.Start(run, cancellationToken);
+        var stream = StreamRun<StreamingChatCompletionUpdate>.Start(run, cancellationToken);
         try
         {
             while (stream.Reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())

@@ -1,28 +1,31 @@
 using System.Threading.Channels;
-using OpenAI.Chat;
 
 namespace SafeOpenAI;
 
-/// <summary>One running streamed call: the pipeline writes released updates into a channel the enumeration reads.</summary>
-internal sealed class StreamRun
+/// <summary>
+/// One running streamed call: the pipeline writes released updates into a channel the enumeration
+/// reads. Shared by every front door; <typeparamref name="T"/> is the door's own update type.
+/// </summary>
+/// <typeparam name="T">The streamed update type of the front door.</typeparam>
+internal sealed class StreamRun<T>
 {
     private readonly CancellationTokenSource _cancellation;
 
-    private StreamRun(Channel<StreamingChatCompletionUpdate> channel, CancellationTokenSource cancellation, Task completion)
+    private StreamRun(Channel<T> channel, CancellationTokenSource cancellation, Task completion)
     {
         Reader = channel.Reader;
         _cancellation = cancellation;
         Completion = completion;
     }
 
-    public ChannelReader<StreamingChatCompletionUpdate> Reader { get; }
+    public ChannelReader<T> Reader { get; }
 
     /// <summary>Gets the pipeline run; it faults with the call's exception.</summary>
     public Task Completion { get; }
 
-    public static StreamRun Start(Func<ChannelWriter<StreamingChatCompletionUpdate>, CancellationToken, Task> run, CancellationToken cancellationToken)
+    public static StreamRun<T> Start(Func<ChannelWriter<T>, CancellationToken, Task> run, CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateUnbounded<StreamingChatCompletionUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var completion = Task.Run(
             async () =>
@@ -38,7 +41,7 @@ internal sealed class StreamRun
                 }
             },
             CancellationToken.None);
-        return new StreamRun(channel, cancellation, completion);
+        return new StreamRun<T>(channel, cancellation, completion);
     }
 
     /// <summary>Stops a run the caller left early and waits until it has settled and audited.</summary>
