@@ -229,6 +229,38 @@ internal static class ExtensionsAIChatAdapter
     }
 
     /// <summary>
+    /// The functions offered to the model (<see cref="ChatOptions.Tools"/>: each <see cref="AIFunctionDeclaration"/>
+    /// with its name and JSON schema), for the tool-call guard. Other tools (hosted tools such as web search or
+    /// code interpreter) are not function calls the application executes, so they are not listed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A tool is null.</exception>
+    public static IReadOnlyList<ToolDefinition> ReadTools(ChatOptions? options)
+    {
+        if (options?.Tools is not { Count: > 0 } tools)
+        {
+            return [];
+        }
+
+        var definitions = new List<ToolDefinition>(tools.Count);
+        for (var i = 0; i < tools.Count; i++)
+        {
+            switch (tools[i])
+            {
+                case null:
+                    throw new ArgumentException($"ChatOptions.Tools[{i}] is null.", nameof(options));
+                case AIFunctionDeclaration function:
+                    var schema = function.JsonSchema;
+                    definitions.Add(new ToolDefinition(
+                        function.Name,
+                        schema.ValueKind == JsonValueKind.Object ? schema.GetRawText() : null));
+                    break;
+            }
+        }
+
+        return definitions;
+    }
+
+    /// <summary>
     /// Copies the caller's options (a shared options object never carries one user's safety
     /// identifier into another user's call) and applies the model, the hardened parameters and the
     /// safety identifier. The identifier reaches OpenAI (and Azure OpenAI) inner clients through

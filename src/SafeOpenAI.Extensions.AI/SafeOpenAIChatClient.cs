@@ -282,6 +282,7 @@ public sealed class SafeOpenAIChatClient : DelegatingChatClient
             Identity = _identityAccessor.Current ?? SafetyIdentity.Anonymous,
             Parameters = ExtensionsAIChatAdapter.ReadParameters(options),
             ResponseSchema = ExtensionsAIChatAdapter.ReadResponseSchema(options),
+            Tools = ExtensionsAIChatAdapter.ReadTools(options),
         };
 
     private string ModelOf(ChatOptions? options)

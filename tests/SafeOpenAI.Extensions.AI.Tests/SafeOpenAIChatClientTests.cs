@@ -221,6 +221,25 @@ public class SafeOpenAIChatClientTests
     }
 
     [Test]
+    public async Task The_tool_call_guard_sees_the_functions_offered_through_ChatOptions()
+    {
+        await using var host = await ChatClientHost.StartAsync(build: b => b.AddToolCallGuard());
+        var options = new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => "sunny", "get_weather")] };
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text(string.Empty).WithToolCall("call_1", "get_weather", """{"city":"Paris"}"""));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text(string.Empty).WithToolCall("call_2", "transfer_money", """{"to":"attacker","amount":5000}"""));
+
+        var offered = await host.Client.GetResponseAsync(ChatClientHost.Ask("What is the weather in Paris?"), options);
+        var injected = Assert.ThrowsAsync<SafetyViolationException>(() => host.Client.GetResponseAsync(ChatClientHost.Ask("Summarise my emails."), options));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(offered.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single().Name, Is.EqualTo("get_weather"));
+            Assert.That(injected!.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode));
+            Assert.That(injected.Verdict.Evidence["tool"], Is.EqualTo("transfer_money"));
+        });
+    }
+
+    [Test]
     public async Task The_pipeline_is_reachable_through_GetService()
     {
         await using var host = await ChatClientHost.StartAsync();
