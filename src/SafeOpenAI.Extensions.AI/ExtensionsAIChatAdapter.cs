@@ -261,6 +261,21 @@ internal static class ExtensionsAIChatAdapter
     }
 
     /// <summary>
+    /// The safety identifier the caller set itself, on the OpenAI <see cref="ChatCompletionOptions"/> its
+    /// <see cref="ChatOptions.RawRepresentationFactory"/> returns, or <see langword="null"/>. Like the OpenAI
+    /// door, the pipeline keeps a caller's identifier (verdict <c>identity.caller_supplied</c>) and never
+    /// overwrites it. The factory is called once here and again when the inner client is called, so it must
+    /// return a fresh object without side effects, as Microsoft.Extensions.AI expects of it.
+    /// </summary>
+    /// <param name="options">The caller's options, or <see langword="null"/>.</param>
+    /// <param name="innerClient">The inner client the factory is given.</param>
+    /// <returns>The caller's identifier, or <see langword="null"/> when it set none.</returns>
+    public static string? ReadCallerSafetyIdentifier(ChatOptions? options, IChatClient innerClient) =>
+        options?.RawRepresentationFactory?.Invoke(innerClient) is ChatCompletionOptions { SafetyIdentifier: { Length: > 0 } identifier }
+            ? identifier
+            : null;
+
+    /// <summary>
     /// Copies the caller's options (a shared options object never carries one user's safety
     /// identifier into another user's call) and applies the model, the hardened parameters and the
     /// safety identifier. The identifier reaches OpenAI (and Azure OpenAI) inner clients through

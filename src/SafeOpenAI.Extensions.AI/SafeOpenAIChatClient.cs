@@ -283,6 +283,7 @@ public sealed class SafeOpenAIChatClient : DelegatingChatClient
             Parameters = ExtensionsAIChatAdapter.ReadParameters(options),
             ResponseSchema = ExtensionsAIChatAdapter.ReadResponseSchema(options),
             Tools = ExtensionsAIChatAdapter.ReadTools(options),
+            SafetyIdentifier = ExtensionsAIChatAdapter.ReadCallerSafetyIdentifier(options, InnerClient),
         };
 
     private string ModelOf(ChatOptions? options)

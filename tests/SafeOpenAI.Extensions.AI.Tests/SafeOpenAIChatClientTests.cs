@@ -240,6 +240,22 @@ public class SafeOpenAIChatClientTests
     }
 
     [Test]
+    public async Task A_safety_identifier_the_caller_set_is_kept()
+    {
+        await using var host = await ChatClientHost.StartAsync();
+        var options = new ChatOptions { RawRepresentationFactory = _ => new OpenAI.Chat.ChatCompletionOptions { SafetyIdentifier = "caller-chosen-id" } };
+
+        var response = await host.Client.GetResponseAsync(ChatClientHost.Ask("What is a haiku?"), options);
+
+        using var body = JsonDocument.Parse(host.Endpoint.ChatRequests.Single().Body);
+        Assert.Multiple(() =>
+        {
+            Assert.That(body.RootElement.GetProperty("safety_identifier").GetString(), Is.EqualTo("caller-chosen-id"));
+            Assert.That(SafeOpenAIChatClient.GetSafetyResult(response)!.Verdicts.Select(v => v.Code), Does.Contain("identity.caller_supplied"));
+        });
+    }
+
+    [Test]
     public async Task The_pipeline_is_reachable_through_GetService()
     {
         await using var host = await ChatClientHost.StartAsync();
