@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 using SafeOpenAI.Extensions.AI;
 using SafeOpenAI.Testing;
 
@@ -52,10 +53,21 @@ internal static class SemanticKernelTour
     private static async Task PlainPromptAsync(TextWriter output, Kernel kernel, LocalOpenAIEndpoint? local, CancellationToken cancellationToken)
     {
         await output.WriteLineAsync();
-        await output.WriteLineAsync("[1] A plain prompt through kernel.InvokePromptAsync");
+        await output.WriteLineAsync("[1] A plain prompt through kernel.InvokePromptAsync, then through IChatCompletionService");
         var result = await kernel.InvokePromptAsync("In one sentence: what does a shipping label show?", cancellationToken: cancellationToken);
         await output.WriteLineAsync($"    answer: {Shorten(result.ToString())}");
         await PrintTrailAsync(output, result, local);
+
+        // The same guarded client as Semantic Kernel's IChatCompletionService, for code written
+        // against it. The kernel itself keeps the IChatClient: through this wrapper the response's
+        // AdditionalProperties (the verdict trail) do not come back, only the model's own completion.
+        var chat = kernel.GetRequiredService<IChatClient>().AsChatCompletionService(kernel.Services);
+        var reply = await chat.GetChatMessageContentAsync("In one sentence: what is a tracking number?", kernel: kernel, cancellationToken: cancellationToken);
+        await output.WriteLineAsync($"    IChatCompletionService answer: {Shorten(reply.Content)}");
+        if (local?.ChatRequests is { Count: > 0 } requests && requests[^1].GetString("safety_identifier") is { } sent)
+        {
+            await output.WriteLineAsync($"    IChatCompletionService safety identifier sent: {sent}");
+        }
     }
 
     private static async Task InjectionAsync(TextWriter output, Kernel kernel, CancellationToken cancellationToken)

@@ -46,6 +46,16 @@ public sealed class SemanticKernelTourTests
     }
 
     [Test]
+    public void Plain_prompt_through_IChatCompletionService_reaches_the_model_with_the_safety_identifier()
+    {
+        var request = ChatRequestsContaining("what is a tracking number?").Single();
+        var sent = request.GetString("safety_identifier");
+        Assert.That(sent, Is.Not.Null.And.Not.Empty);
+        Assert.That(Step("[1]"), Does.Contain($"IChatCompletionService safety identifier sent: {sent}"));
+        Assert.That(Step("[1]"), Does.Contain("IChatCompletionService answer: [offline model]"));
+    }
+
+    [Test]
     public void Prompt_injection_is_blocked_before_the_model()
     {
         Assert.That(Step("[2]"), Does.Contain("blocked: injection.detected"));
