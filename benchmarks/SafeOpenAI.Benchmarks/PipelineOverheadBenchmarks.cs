@@ -49,7 +49,7 @@ public class PipelineOverheadBenchmarks
             Identity = new SafetyIdentity("benchmark-user", "benchmark-session"),
         });
 
-    private static string BuildPrompt(int characters)
+    internal static string BuildPrompt(int characters)
     {
         const string Sentence = "Please review the following release notes and suggest clearer wording for each item, keeping the meaning. ";
         var builder = new System.Text.StringBuilder(characters + Sentence.Length);
