@@ -15,36 +15,11 @@ internal static class ExtensionsAIChatAdapter
 {
     private static readonly ChatRole s_developer = new("developer");
 
-    public static IReadOnlyList<AIChatMessage> Materialize(IEnumerable<AIChatMessage> messages, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(messages, parameterName);
-        var list = messages as IReadOnlyList<AIChatMessage> ?? messages.ToArray();
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("At least one chat message is required.", parameterName);
-        }
+    public static IReadOnlyList<AIChatMessage> Materialize(IEnumerable<AIChatMessage> messages, string parameterName) =>
+        ChatMessageList.Materialize(messages, parameterName);
 
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentException($"Chat message [{i}] is null.", parameterName);
-            }
-        }
-
-        return list;
-    }
-
-    public static SafetyMessage[] ToSafetyMessages(IReadOnlyList<AIChatMessage> messages)
-    {
-        var result = new SafetyMessage[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-        {
-            result[i] = ToSafetyMessage(messages[i], i);
-        }
-
-        return result;
-    }
+    public static SafetyMessage[] ToSafetyMessages(IReadOnlyList<AIChatMessage> messages) =>
+        ChatMessageList.ToSafetyMessages(messages, ToSafetyMessage);
 
     private static SafetyMessage ToSafetyMessage(AIChatMessage message, int index)
     {

@@ -11,36 +11,11 @@ namespace SafeOpenAI;
 /// </summary>
 internal static class OpenAIChatAdapter
 {
-    public static IReadOnlyList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(messages, parameterName);
-        var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToArray();
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("At least one chat message is required.", parameterName);
-        }
+    public static IReadOnlyList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages, string parameterName) =>
+        ChatMessageList.Materialize(messages, parameterName);
 
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentException($"Chat message [{i}] is null.", parameterName);
-            }
-        }
-
-        return list;
-    }
-
-    public static SafetyMessage[] ToSafetyMessages(IReadOnlyList<ChatMessage> messages)
-    {
-        var result = new SafetyMessage[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-        {
-            result[i] = ToSafetyMessage(messages[i], i);
-        }
-
-        return result;
-    }
+    public static SafetyMessage[] ToSafetyMessages(IReadOnlyList<ChatMessage> messages) =>
+        ChatMessageList.ToSafetyMessages(messages, ToSafetyMessage);
 
     public static SafetyMessage ToSafetyMessage(ChatMessage message, int index)
     {
