@@ -236,40 +236,47 @@ internal static class PreProductionChecklist
         return new(Id, Title, CheckStatus.Pass, key, string.Create(CultureInfo.InvariantCulture, $"Structured answers are validated against their JSON schema (built in) and re-asked up to {reasks} times{more}."), source, CheckGroup.OutputChecks);
     }
 
-    private static CheckItem Groundedness(CheckConfiguration c)
+    private static CheckItem Groundedness(CheckConfiguration c) => DeclaredOutputCheck(
+        c,
+        "output.groundedness",
+        "Groundedness where sources are used",
+        CheckSources.Cite(CheckSources.ProductionBestPractices, "3. Output-Layer Security: Hallucination Detection in RAG") + "; " +
+            CheckSources.Cite(CheckSources.ProductionBestPractices, "Pre-Production Checklist: Set up output validation and hallucination checking"),
+        "Groundedness",
+        "UsesSources",
+        onWithoutDeclaration: "Answers are checked against their sources.",
+        notRequired: "No source documents declared (Deployment:UsesSources=false): not required.",
+        passed: "The application sends sources and answers are checked against them.",
+        missing: "The application sends source documents (Deployment:UsesSources=true) but answers are not checked against them");
+
+    private static CheckItem ToolCalls(CheckConfiguration c) => DeclaredOutputCheck(
+        c,
+        "output.tool_calls",
+        "Tool calls checked where tools are offered",
+        CheckSources.Cite(CheckSources.ProductionBestPractices, "1. Input-Layer Security: Detect and Block Prompt Injection") + "; " +
+            CheckSources.Cite(CheckSources.SafetyBestPractices, "Constrain user input and limit output tokens"),
+        "ToolCalls",
+        "UsesTools",
+        onWithoutDeclaration: "Every tool call is checked against the tools offered and their argument schemas.",
+        notRequired: "No tools declared (Deployment:UsesTools=false): not required.",
+        passed: "The model is offered tools and every call is checked: only offered (or allow-listed) tools, arguments valid against each tool's schema.",
+        missing: "The application offers the model tools (Deployment:UsesTools=true) but their calls are not checked: an injected instruction can make it call any tool with any arguments");
+
+    // An output check the guides require only where the application declares what it checks
+    // (sources, tools): not declared passes, declared without the defense fails.
+    private static CheckItem DeclaredOutputCheck(
+        CheckConfiguration c, string id, string title, string source, string defense, string declaration, string onWithoutDeclaration, string notRequired, string passed, string missing)
     {
-        const string Id = "output.groundedness";
-        const string Title = "Groundedness where sources are used";
-        var source = CheckSources.Cite(CheckSources.ProductionBestPractices, "3. Output-Layer Security: Hallucination Detection in RAG") + "; " +
-            CheckSources.Cite(CheckSources.ProductionBestPractices, "Pre-Production Checklist: Set up output validation and hallucination checking");
-        var key = CheckConfiguration.Key("Defenses:Groundedness:Enabled");
-        var enabled = Bool(c, "Defenses:Groundedness:Enabled", false);
-        if (!Bool(c, "Deployment:UsesSources", false))
+        var key = CheckConfiguration.Key($"Defenses:{defense}:Enabled");
+        var enabled = Bool(c, $"Defenses:{defense}:Enabled", false);
+        if (!Bool(c, $"Deployment:{declaration}", false))
         {
-            return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Deployment:UsesSources"), enabled ? "Answers are checked against their sources." : "No source documents declared (Deployment:UsesSources=false): not required.", source, CheckGroup.OutputChecks);
+            return new(id, title, CheckStatus.Pass, CheckConfiguration.Key($"Deployment:{declaration}"), enabled ? onWithoutDeclaration : notRequired, source, CheckGroup.OutputChecks);
         }
 
         return enabled
-            ? new(Id, Title, CheckStatus.Pass, key, "The application sends sources and answers are checked against them.", source, CheckGroup.OutputChecks)
-            : new(Id, Title, CheckStatus.Fail, key, $"The application sends source documents (Deployment:UsesSources=true) but answers are not checked against them: set {key}=true.", source, CheckGroup.OutputChecks);
-    }
-
-    private static CheckItem ToolCalls(CheckConfiguration c)
-    {
-        const string Id = "output.tool_calls";
-        const string Title = "Tool calls checked where tools are offered";
-        var source = CheckSources.Cite(CheckSources.ProductionBestPractices, "1. Input-Layer Security: Detect and Block Prompt Injection") + "; " +
-            CheckSources.Cite(CheckSources.SafetyBestPractices, "Constrain user input and limit output tokens");
-        var key = CheckConfiguration.Key("Defenses:ToolCalls:Enabled");
-        var enabled = Bool(c, "Defenses:ToolCalls:Enabled", false);
-        if (!Bool(c, "Deployment:UsesTools", false))
-        {
-            return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Deployment:UsesTools"), enabled ? "Every tool call is checked against the tools offered and their argument schemas." : "No tools declared (Deployment:UsesTools=false): not required.", source, CheckGroup.OutputChecks);
-        }
-
-        return enabled
-            ? new(Id, Title, CheckStatus.Pass, key, "The model is offered tools and every call is checked: only offered (or allow-listed) tools, arguments valid against each tool's schema.", source, CheckGroup.OutputChecks)
-            : new(Id, Title, CheckStatus.Fail, key, $"The application offers the model tools (Deployment:UsesTools=true) but their calls are not checked: an injected instruction can make it call any tool with any arguments. Set {key}=true.", source, CheckGroup.OutputChecks);
+            ? new(id, title, CheckStatus.Pass, key, passed, source, CheckGroup.OutputChecks)
+            : new(id, title, CheckStatus.Fail, key, $"{missing}: set {key}=true.", source, CheckGroup.OutputChecks);
     }
 
     private static CheckItem RateLimit(CheckConfiguration c)

@@ -5,20 +5,10 @@ namespace SafeOpenAI.Sqlite.Tests.Review;
 /// <summary>The review store and access log contract shared with the in-memory store, on one <see cref="SqliteReviewStore"/> over a fresh file per test.</summary>
 public class SqliteReviewStoreContractTests : ReviewStoreContractTests
 {
-    private readonly List<TempDatabase> _databases = [];
+    private readonly TempReviewStores _stores = new();
 
     [TearDown]
-    public void DeleteFiles()
-    {
-        _databases.ForEach(db => db.Dispose());
-        _databases.Clear();
-    }
+    public void DeleteFiles() => _stores.Dispose();
 
-    protected override Task<(IReviewStore Store, IReviewAccessLog AccessLog)> CreateStoresAsync()
-    {
-        var db = new TempDatabase();
-        _databases.Add(db);
-        var store = db.ReviewStore();
-        return Task.FromResult<(IReviewStore, IReviewAccessLog)>((store, store));
-    }
+    protected override Task<(IReviewStore Store, IReviewAccessLog AccessLog)> CreateStoresAsync() => _stores.CreateAsync();
 }

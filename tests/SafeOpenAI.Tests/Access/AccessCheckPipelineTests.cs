@@ -1,4 +1,5 @@
 using Moq;
+using SafeOpenAI.Testing;
 using SafeOpenAI.Tests.Pipeline;
 
 namespace SafeOpenAI.Tests.Access;

@@ -1,3 +1,4 @@
+using SafeOpenAI.Testing;
 using SafeOpenAI.Tests.Pipeline;
 
 namespace SafeOpenAI.Tests.Audit;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using SafeOpenAI.Testing;
 
 namespace SafeOpenAI.Tests.Pipeline;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
+using SafeOpenAI.Testing;
 
 namespace SafeOpenAI.Tests.Pipeline;
 
@@ -53,31 +54,4 @@ internal static class PipelineFactory
 
     public static SafetyResponse Answer(string text = "answer", TokenUsage? usage = null) =>
         new([MessagePart.FromText(text)], usage ?? new TokenUsage(100, 20), "stop");
-}
-
-/// <summary>An audit sink that keeps every record in memory.</summary>
-internal sealed class RecordingAuditSink : IAuditSink
-{
-    private readonly List<AuditRecord> _records = [];
-
-    public IReadOnlyList<AuditRecord> Records
-    {
-        get
-        {
-            lock (_records)
-            {
-                return _records.ToArray();
-            }
-        }
-    }
-
-    public ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken)
-    {
-        lock (_records)
-        {
-            _records.Add(record);
-        }
-
-        return ValueTask.CompletedTask;
-    }
 }

@@ -1,4 +1,5 @@
 using Moq;
+using SafeOpenAI.Testing;
 
 namespace SafeOpenAI.Tests.Pipeline;
 

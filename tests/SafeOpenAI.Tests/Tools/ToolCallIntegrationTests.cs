@@ -148,16 +148,9 @@ public class ToolCallIntegrationTests
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("Let me ", "check the ", "weather. ", "One moment ", "please.").WithToolCall("call_1", "delete_account", """{"user":"ada"}"""));
         var request = Ask(Weather());
 
-        var updates = new List<StreamingChatCompletionUpdate>();
-        var thrown = Assert.ThrowsAsync<SafetyViolationException>(async () =>
-        {
-            await foreach (var update in host.Client.CompleteChatStreamingAsync(request.Messages, request.Options))
-            {
-                updates.Add(update);
-            }
-        });
+        var (updates, thrown) = await StreamAsync(host, request);
 
-        Assert.That(thrown!.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode));
+        Assert.That(thrown?.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode), "the stream ends with the block");
         Assert.That(updates.SelectMany(u => u.ToolCallUpdates), Is.Empty, "no tool-call delta reached the caller");
         Assert.That(updates.SelectMany(u => u.ContentUpdate), Is.Empty, "a request with tools is held back whole");
     }
@@ -170,11 +163,8 @@ public class ToolCallIntegrationTests
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("Checking. ").WithToolCall("call_1", "get_weather", arguments));
         var request = Ask(Weather());
 
-        var updates = new List<StreamingChatCompletionUpdate>();
-        await foreach (var update in host.Client.CompleteChatStreamingAsync(request.Messages, request.Options))
-        {
-            updates.Add(update);
-        }
+        var (updates, thrown) = await StreamAsync(host, request);
+        Assert.That(thrown, Is.Null, "a valid call is not blocked");
 
         var calls = updates.SelectMany(u => u.ToolCallUpdates).ToList();
         Assert.That(calls.Select(c => c.FunctionName).Where(n => n is not null), Is.EqualTo(new[] { "get_weather" }));
@@ -194,16 +184,28 @@ public class ToolCallIntegrationTests
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Streamed("Let me ", "check. ").WithToolCall("call_1", "delete_account", """{"user":"ada"}"""));
         var request = Ask(Weather());
 
+        var (updates, thrown) = await StreamAsync(host, request);
+
+        Assert.That(thrown?.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode), "the stream ends with the block");
+        Assert.That(updates.SelectMany(u => u.ToolCallUpdates), Is.Not.Empty, "the documented exposure of CutOff");
+    }
+
+    // Reads a whole stream as a caller would; a block ends it with the exception, after what was already released.
+    private static async Task<(List<StreamingChatCompletionUpdate> Updates, SafetyViolationException? Thrown)> StreamAsync(IntegrationHost host, SafeChatRequest request)
+    {
         var updates = new List<StreamingChatCompletionUpdate>();
-        var thrown = Assert.ThrowsAsync<SafetyViolationException>(async () =>
+        try
         {
             await foreach (var update in host.Client.CompleteChatStreamingAsync(request.Messages, request.Options))
             {
                 updates.Add(update);
             }
-        });
+        }
+        catch (SafetyViolationException thrown)
+        {
+            return (updates, thrown);
+        }
 
-        Assert.That(thrown!.Verdict.Code, Is.EqualTo(ToolCallValidator.NotAllowedCode));
-        Assert.That(updates.SelectMany(u => u.ToolCallUpdates), Is.Not.Empty, "the documented exposure of CutOff");
+        return (updates, null);
     }
 }
