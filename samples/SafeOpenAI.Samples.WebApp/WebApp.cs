@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SafeOpenAI.Samples.WebApp.Accounts;
 using SafeOpenAI.Samples.WebApp.Chat;
 using SafeOpenAI.Samples.WebApp.Hosting;
+using SafeOpenAI.PostgreSql;
+using SafeOpenAI.Redis;
 using SafeOpenAI.Samples.WebApp.Visitors;
 using SafeOpenAI.Sqlite;
 
@@ -13,8 +15,9 @@ namespace SafeOpenAI.Samples.WebApp;
 /// <summary>
 /// Builds the web sample: Razor Pages with cookie sign-in against a small user store, a chat page
 /// over <see cref="SafeChatClient"/>, and review pages over <see cref="IHumanReviewQueue"/> and
-/// <see cref="FeedbackInbox"/>; SQLite files for the audit trail and the review queue; Kestrel on
-/// the loopback interface only. <c>Program.cs</c> runs it; the browser tests start it in their own
+/// <see cref="FeedbackInbox"/>; SQLite files (one instance) or one PostgreSQL database (several
+/// instances) for the audit trail, the review queue and feedback; budgets in this process or in a
+/// shared Redis; Kestrel on the loopback interface only. <c>Program.cs</c> runs it; the browser tests start it in their own
 /// process on <c>http://127.0.0.1:0</c>.
 /// </summary>
 public static partial class WebApp
@@ -24,6 +27,9 @@ public static partial class WebApp
 
     /// <summary>The review queue's and feedback reports' file in the data folder: <c>review.db</c>.</summary>
     public const string ReviewFileName = "review.db";
+
+    /// <summary>The connection string's name when <see cref="WebAppOptions.Store"/> is <see cref="WebAppStore.PostgreSql"/>: <c>ConnectionStrings:SafeOpenAI</c>.</summary>
+    public const string ConnectionStringName = "SafeOpenAI";
 
     /// <summary>
     /// Builds the app. Without <c>OPENAI_API_KEY</c> (or with <c>WebApp:Offline=true</c>) it first
@@ -35,7 +41,8 @@ public static partial class WebApp
     /// <param name="configure">Runs right after the builder is created, before the app reads its settings: add configuration sources or logging here; or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels starting the local endpoint.</param>
     /// <returns>The app, not yet started.</returns>
-    /// <exception cref="InvalidOperationException">A setting is invalid: a non-loopback listen address, a bad <c>WebApp</c> value, a bad user or topic; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">A setting is invalid: a non-loopback listen address, a bad <c>WebApp</c> value, <c>WebApp:Store=PostgreSql</c> without <c>ConnectionStrings:SafeOpenAI</c>, a bad user or topic; the message names it.</exception>
+    /// <exception cref="ArgumentException">The PostgreSQL connection string is malformed or names no host.</exception>
     /// <exception cref="IOException">The data folder or the development key file cannot be created.</exception>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
@@ -52,21 +59,16 @@ public static partial class WebApp
 
         var options = builder.Configuration.GetSection(WebAppOptions.SectionName).Get<WebAppOptions>() ?? new WebAppOptions();
         options.Validate();
-        var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
-        // Owner-only where the platform has Unix modes: the folder holds keys in Development.
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(dataDirectory);
-        }
-        else
-        {
-            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var postgreSql = options.Store == WebAppStore.PostgreSql ? PostgreSqlConnectionString(builder.Configuration) : null;
+        var dataDirectory = CreatePrivateDirectory(Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath));
+        var keysDirectory = options.KeysDirectory is null
+            ? dataDirectory
+            : CreatePrivateDirectory(Path.GetFullPath(options.KeysDirectory, builder.Environment.ContentRootPath));
 
-        var developmentKeys = builder.Environment.IsDevelopment() ? DevelopmentKeys.LoadOrCreate(dataDirectory) : null;
+        var developmentKeys = builder.Environment.IsDevelopment() ? DevelopmentKeys.LoadOrCreate(keysDirectory) : null;
 
-        AddAccounts(builder, dataDirectory);
-        AddSafeOpenAI(builder, dataDirectory, developmentKeys);
+        AddAccounts(builder, keysDirectory);
+        AddSafeOpenAI(builder, options, dataDirectory, postgreSql, developmentKeys);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new UserDirectory(builder.Configuration.GetSection(UserDirectory.SectionName).Get<List<UserAccount>>() ?? []));
         builder.Services.AddSingleton(new TopicCatalog(builder.Configuration.GetSection(TopicCatalog.SectionName).Get<List<ChatTopic>>() ?? []));
@@ -98,7 +100,20 @@ public static partial class WebApp
                 Log.Offline(app.Logger, endpoint.BaseUri);
             }
 
-            Log.DataFolder(app.Logger, dataDirectory);
+            if (postgreSql is null)
+            {
+                Log.DataFolder(app.Logger, dataDirectory);
+            }
+            else
+            {
+                Log.PostgreSqlStore(app.Logger);
+            }
+
+            if (options.Redis is not null)
+            {
+                Log.RedisBudgets(app.Logger);
+            }
+
             return app;
         }
         catch
@@ -108,14 +123,15 @@ public static partial class WebApp
         }
     }
 
-    private static void AddAccounts(WebApplicationBuilder builder, string dataDirectory)
+    private static void AddAccounts(WebApplicationBuilder builder, string keysDirectory)
     {
         var services = builder.Services;
-        // Cookies and antiforgery tokens are protected by keys kept with the app's data, so that a
-        // restart does not sign everyone out.
+        // Cookies and antiforgery tokens are protected by keys kept in the keys folder, so that a
+        // restart does not sign everyone out, and every instance sharing the folder (and the
+        // application name) reads the others' cookies.
         services.AddDataProtection()
             .SetApplicationName("SafeOpenAI.Samples.WebApp")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "data-protection-keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(keysDirectory, "data-protection-keys")));
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
             {
@@ -147,7 +163,7 @@ public static partial class WebApp
         services.AddHttpContextAccessor();
     }
 
-    private static void AddSafeOpenAI(WebApplicationBuilder builder, string dataDirectory, DevelopmentKeys? developmentKeys)
+    private static void AddSafeOpenAI(WebApplicationBuilder builder, WebAppOptions options, string dataDirectory, string? postgreSql, DevelopmentKeys? developmentKeys)
     {
         var services = builder.Services;
         // In place of the default ambient accessor: the user and session of the current request.
@@ -156,7 +172,7 @@ public static partial class WebApp
 
         // The input guards run in this order after the built-in length guard, as in the console
         // sample; the topic's reference passages are inlined and marked as data (spotlighting).
-        services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
+        var safeOpenAI = services.AddSafeOpenAI(builder.Configuration.GetSection(SafeOpenAIOptions.SectionName))
             .AddSecretsGuard()
             .AddPiiRedaction()
             // The topic passages are the app's own curated text (topics.json), not retrieved
@@ -168,9 +184,24 @@ public static partial class WebApp
             .AddCanaryTokens()
             // Health, money and legal questions: the answer waits for a person (review.risk_domain).
             .AddRiskDomainReview()
-            .UseSqliteAudit(ConnectionString(dataDirectory, AuditFileName))
-            .UseHumanReview()
-            .UseSqliteHumanReview(ConnectionString(dataDirectory, ReviewFileName));
+            .UseHumanReview();
+        if (postgreSql is null)
+        {
+            safeOpenAI
+                .UseSqliteAudit(ConnectionString(dataDirectory, AuditFileName))
+                .UseSqliteHumanReview(ConnectionString(dataDirectory, ReviewFileName));
+        }
+        else
+        {
+            // One database for every instance: the audit trail, held answers, the access log and reports.
+            safeOpenAI.UsePostgreSqlStore(postgreSql);
+        }
+
+        if (options.Redis is { } redis)
+        {
+            // Budgets and request rates counted once for all instances, not per process.
+            safeOpenAI.UseRedisBudgets(o => o.Configuration = redis);
+        }
 
         if (developmentKeys is not null)
         {
@@ -207,6 +238,27 @@ public static partial class WebApp
         app.MapRazorPages();
     }
 
+    private static string PostgreSqlConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString && !string.IsNullOrWhiteSpace(connectionString)
+            ? connectionString
+            : throw new InvalidOperationException(
+                $"WebApp:Store is PostgreSql, but ConnectionStrings:{ConnectionStringName} is not set: give the Npgsql connection string of the shared database (for example the environment variable ConnectionStrings__{ConnectionStringName}).");
+
+    private static string CreatePrivateDirectory(string path)
+    {
+        // Owner-only where the platform has Unix modes: the folder may hold keys.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
     private static string ConnectionString(string dataDirectory, string fileName) =>
         new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, fileName) }.ToString();
 
@@ -218,5 +270,11 @@ public static partial class WebApp
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "data: SQLite audit trail, review queue and feedback reports in {DataDirectory}")]
         public static partial void DataFolder(ILogger logger, string dataDirectory);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "data: audit trail, review queue and feedback reports in the PostgreSQL database of ConnectionStrings:SafeOpenAI, shared with every instance")]
+        public static partial void PostgreSqlStore(ILogger logger);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "budgets: counted in the Redis of WebApp:Redis, shared with every instance")]
+        public static partial void RedisBudgets(ILogger logger);
     }
 }

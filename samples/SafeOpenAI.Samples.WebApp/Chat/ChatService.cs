@@ -108,34 +108,67 @@ public sealed partial class ChatService
         var conversation = _conversations.Get(visitor.ConversationKey);
         foreach (var entry in conversation.Snapshot())
         {
-            if (entry is not { Status: ChatEntryStatus.PendingReview, ReviewId: { } reviewId })
+            if (entry is not { Status: ChatEntryStatus.PendingReview, ReviewId: { } reviewId }
+                || !await BelongsToAsync(visitor, reviewId, cancellationToken).ConfigureAwait(false)
+                || await _reviews.GetDecisionAsync(reviewId, cancellationToken).ConfigureAwait(false) is not { } decision)
             {
                 continue;
             }
 
-            // GetDecisionAsync checks no principal: make sure the review was asked for by this visitor.
-            var summary = await _reviews.GetSummaryAsync(reviewId, cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(summary.SafetyIdentifier, visitor.SafetyIdentifier, StringComparison.Ordinal))
-            {
-                Log.ReviewOfAnotherUser(_logger, reviewId);
-                continue;
-            }
-
-            if (await _reviews.GetDecisionAsync(reviewId, cancellationToken).ConfigureAwait(false) is not { } decision)
-            {
-                continue;
-            }
-
-            conversation.TryReplace(entry, entry with
-            {
-                Status = decision.IsReleased ? ChatEntryStatus.Released : ChatEntryStatus.Withheld,
-                Answer = decision.IsReleased ? decision.Answer : null,
-                ReviewOutcome = decision.Outcome,
-                ReviewNote = decision.Note,
-            });
+            conversation.TryReplace(entry, Decided(entry, decision));
         }
 
         return conversation.Snapshot();
+    }
+
+    /// <summary>
+    /// Waits, for at most <paramref name="timeout"/>, until a held answer of the visitor's
+    /// conversation is decided (on this instance or any other sharing the review store), and
+    /// returns the entry as it stands then. An entry that is not held is returned at once.
+    /// </summary>
+    /// <param name="visitor">Whose conversation.</param>
+    /// <param name="entryId">The entry id.</param>
+    /// <param name="timeout">The longest wait; positive. A page asks again after it, so that no request stays open for long.</param>
+    /// <param name="cancellationToken">Cancels the wait (the request was aborted, or the app stops).</param>
+    /// <returns>The entry with its decision applied, <see langword="null"/> when it is still held after <paramref name="timeout"/>.</returns>
+    /// <exception cref="KeyNotFoundException">The visitor's conversation has no such entry, or its review was asked for by another user.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive.</exception>
+    /// <exception cref="ReviewNotFoundException">The review store no longer holds the entry's review.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<ChatEntry?> WaitForDecisionAsync(Visitor visitor, string entryId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var conversation = _conversations.Get(visitor.ConversationKey);
+        var entry = conversation.Find(entryId) ?? throw new KeyNotFoundException($"Your conversation has no entry '{entryId}'.");
+        if (entry is not { Status: ChatEntryStatus.PendingReview, ReviewId: { } reviewId })
+        {
+            return entry;
+        }
+
+        if (!await BelongsToAsync(visitor, reviewId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new KeyNotFoundException($"Your conversation has no entry '{entryId}'.");
+        }
+
+        ReviewDecision decision;
+        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            bounded.CancelAfter(timeout);
+            try
+            {
+                decision = await _reviews.WaitForDecisionAsync(reviewId, bounded.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The bound passed, not the caller's token: still held.
+                return null;
+            }
+        }
+
+        // A page load may have applied the decision meanwhile: then the stored entry is already decided.
+        conversation.TryReplace(entry, Decided(entry, decision));
+        return conversation.Find(entryId);
     }
 
     /// <summary>Finds an entry of the visitor's conversation.</summary>
@@ -182,6 +215,27 @@ public sealed partial class ChatService
 
         return conversation.Find(entryId) ?? entry with { ReportId = receipt.ReportId };
     }
+
+    /// <summary>Whether a review was asked for by this visitor: GetDecisionAsync and WaitForDecisionAsync check no principal.</summary>
+    private async Task<bool> BelongsToAsync(Visitor visitor, string reviewId, CancellationToken cancellationToken)
+    {
+        var summary = await _reviews.GetSummaryAsync(reviewId, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(summary.SafetyIdentifier, visitor.SafetyIdentifier, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        Log.ReviewOfAnotherUser(_logger, reviewId);
+        return false;
+    }
+
+    private static ChatEntry Decided(ChatEntry entry, ReviewDecision decision) => entry with
+    {
+        Status = decision.IsReleased ? ChatEntryStatus.Released : ChatEntryStatus.Withheld,
+        Answer = decision.IsReleased ? decision.Answer : null,
+        ReviewOutcome = decision.Outcome,
+        ReviewNote = decision.Note,
+    };
 
     private static ChatEntry Record(ChatEntry entry, SafeChatResult result)
     {

@@ -2,14 +2,14 @@ namespace SafeOpenAI.Samples.WebApp.Hosting;
 
 /// <summary>
 /// Response headers that keep pages showing model answers from running or loading anything foreign:
-/// a Content-Security-Policy that allows only the app's own stylesheet and forms (no scripts at all),
-/// no framing, no MIME sniffing, no referrer.
+/// a Content-Security-Policy that allows only the app's own stylesheet, script files and forms (no
+/// inline script, no eval, requests to the app itself only), no framing, no MIME sniffing, no referrer.
 /// </summary>
 public static class SecurityHeaders
 {
     /// <summary>The Content-Security-Policy sent with every response.</summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>Adds the middleware that sets the headers.</summary>
     /// <param name="app">The application.</param>

@@ -14,7 +14,8 @@ namespace SafeOpenAI.Samples.WebApp.Pages;
 /// <param name="topics">The topics of the picker.</param>
 /// <param name="hasher">The pipeline's hasher, to know the visitor's safety identifier.</param>
 /// <param name="options">The sample's settings.</param>
-public sealed class IndexModel(ChatService chat, TopicCatalog topics, SafetyHasher hasher, WebAppOptions options) : PageModel
+/// <param name="lifetime">Stops waiting requests when the app stops.</param>
+public sealed class IndexModel(ChatService chat, TopicCatalog topics, SafetyHasher hasher, WebAppOptions options, IHostApplicationLifetime lifetime) : PageModel
 {
     /// <summary>Gets the topics of the picker.</summary>
     public IReadOnlyList<ChatTopic> Topics => topics.All;
@@ -41,6 +42,41 @@ public sealed class IndexModel(ChatService chat, TopicCatalog topics, SafetyHash
     {
         SelectedTopic = topics.Default.Id;
         Entries = await chat.LoadAsync(Visitor, cancellationToken);
+    }
+
+    /// <summary>
+    /// The page script's long poll (<c>GET /?handler=Decision&amp;entryId=...</c>): waits up to
+    /// <see cref="WebAppOptions.DecisionWaitSeconds"/> for the decision on a held answer of the
+    /// visitor's own conversation, made on any instance sharing the review store, and returns the
+    /// entry's HTML to swap in. The page asks again after a 204.
+    /// </summary>
+    /// <param name="entryId">The held entry.</param>
+    /// <param name="cancellationToken">The request's abort token.</param>
+    /// <returns>200 with the entry's HTML once decided (or when it is not held); 204 while still held; 404 when the visitor's conversation has no such entry.</returns>
+    public async Task<IActionResult> OnGetDecisionAsync(string? entryId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(entryId))
+        {
+            return NotFound();
+        }
+
+        // Not cached anywhere: the answer is the visitor's own and changes.
+        Response.Headers.CacheControl = "no-store";
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            var entry = await chat.WaitForDecisionAsync(Visitor, entryId, TimeSpan.FromSeconds(options.DecisionWaitSeconds), stopping.Token);
+            return entry is null ? new NoContentResult() : Partial("_ChatEntry", entry);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The app stops: the page asks again, another instance answers.
+            return StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     /// <summary>Asks a question, then shows the page again (post, redirect, get).</summary>
