@@ -44,19 +44,22 @@ public sealed class RunningWebApp : IAsyncDisposable
         "--contentRoot", SampleDirectory,
         $"--WebApp:DataDirectory={dataDirectory}",
         "--WebApp:Offline=true",
+        // Short, so that a test waiting on a held answer gets its empty answer soon.
+        "--WebApp:DecisionWaitSeconds=5",
         "--Logging:LogLevel:Default=Warning",
         .. extra,
     ];
 
-    /// <summary>Starts the app.</summary>
+    /// <summary>Starts the app in Development with its own temporary data folder.</summary>
+    /// <param name="extra">More <c>--Section:Key=value</c> settings, for example the store and the shared keys folder of a second instance.</param>
     /// <returns>The running app.</returns>
-    public static async Task<RunningWebApp> StartAsync()
+    public static async Task<RunningWebApp> StartAsync(params string[] extra)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("safeopenai-webapp-").FullName;
         WebApplication? app = null;
         try
         {
-            app = await SampleApp.BuildAsync(Arguments(dataDirectory));
+            app = await SampleApp.BuildAsync(Arguments(dataDirectory, "Development", extra));
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Single()
                 ?? throw new InvalidOperationException("Kestrel reported no address.");

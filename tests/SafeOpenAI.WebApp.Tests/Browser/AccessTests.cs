@@ -2,7 +2,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace SafeOpenAI.WebApp.Tests.Browser;
 
-/// <summary>Who may open the review pages: reviewers; a signed-in user without the role gets 403; an anonymous visitor is sent to sign in.</summary>
+/// <summary>
+/// Who may open the review pages: reviewers; a signed-in user without the role gets 403; an anonymous
+/// visitor is sent to sign in. Who may wait on a held answer's decision: only the visitor who asked.
+/// </summary>
 [TestFixture]
 public sealed class AccessTests : BrowserTest
 {
@@ -60,5 +63,28 @@ public sealed class AccessTests : BrowserTest
         await Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("password")).ToHaveValueAsync(string.Empty);
         await ScreenshotAsync(page, "wrong-password");
+    }
+
+    [Test]
+    public async Task Decision_request_answers_only_the_visitor_who_asked()
+    {
+        var alice = await SignInAsync("alice", Demo.AlicePassword);
+        var held = await AskAsync(alice, "legal", "May my employer read my private messages on a work laptop?");
+        await Expect(held).ToHaveAttributeAsync("data-status", "PendingReview");
+        var url = await held.GetByTestId("pending-notice").GetAttributeAsync("data-decision-url");
+        Assert.That(url, Does.StartWith("/?").And.Contain("handler=Decision").And.Contain("entryId="));
+
+        var bob = await SignInAsync("bob", Demo.BobPassword);
+        var asBob = await bob.APIRequest.GetAsync(url!);
+        var anonymous = await (await OpenPageAsync()).APIRequest.GetAsync(url!);
+        var asAlice = await alice.APIRequest.GetAsync(url!);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(asBob.Status, Is.EqualTo(404), "bob's conversation has no such entry");
+            Assert.That(anonymous.Status, Is.EqualTo(404), "an anonymous session's conversation has no such entry");
+            Assert.That(asAlice.Status, Is.EqualTo(204), "still held after the wait: the page asks again");
+            Assert.That(asAlice.Headers["cache-control"], Is.EqualTo("no-store"));
+        });
     }
 }

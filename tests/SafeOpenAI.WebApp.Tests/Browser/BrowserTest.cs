@@ -40,13 +40,16 @@ public abstract class BrowserTest
     }
 
     /// <summary>Opens a page in a new browser context (its own cookies) on the running app.</summary>
+    /// <param name="address">The app's address; <see langword="null"/> for the shared app of <see cref="BrowserFixture"/>.</param>
+    /// <param name="javaScript"><see langword="false"/> to browse with scripts turned off.</param>
     /// <returns>The page.</returns>
-    protected async Task<IPage> OpenPageAsync()
+    protected async Task<IPage> OpenPageAsync(Uri? address = null, bool javaScript = true)
     {
         var context = await BrowserFixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BrowserFixture.App.Address.ToString(),
+            BaseURL = (address ?? BrowserFixture.App.Address).ToString(),
             ViewportSize = new ViewportSize { Width = 1100, Height = 900 },
+            JavaScriptEnabled = javaScript,
         });
         _contexts.Add(context);
         return await context.NewPageAsync();
@@ -55,10 +58,12 @@ public abstract class BrowserTest
     /// <summary>Opens a page and signs a demo user in.</summary>
     /// <param name="userName">The user.</param>
     /// <param name="password">The password.</param>
+    /// <param name="address">The app's address; <see langword="null"/> for the shared app of <see cref="BrowserFixture"/>.</param>
+    /// <param name="javaScript"><see langword="false"/> to browse with scripts turned off.</param>
     /// <returns>The page, on the chat page, signed in.</returns>
-    protected async Task<IPage> SignInAsync(string userName, string password)
+    protected async Task<IPage> SignInAsync(string userName, string password, Uri? address = null, bool javaScript = true)
     {
-        var page = await OpenPageAsync();
+        var page = await OpenPageAsync(address, javaScript);
         await page.GotoAsync("/Account/SignIn");
         await page.GetByTestId("user-name").FillAsync(userName);
         await page.GetByTestId("password").FillAsync(password);

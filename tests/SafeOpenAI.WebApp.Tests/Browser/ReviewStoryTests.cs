@@ -103,11 +103,11 @@ public sealed class ReviewStoryTests : BrowserTest
     }
 
     [Test]
-    public async Task Reviewer_edits_a_held_money_answer_and_the_user_sees_the_edited_text()
+    public async Task Reviewer_edits_a_held_money_answer_and_the_user_sees_the_edited_text_after_a_reload_with_scripts_off()
     {
         const string question = "Should I move my pension savings into a single tech fund?";
         const string edited = "Nobody here can judge that for you: a licensed adviser should look at your whole pension first.";
-        var alice = await SignInAsync("alice", Demo.AlicePassword);
+        var alice = await SignInAsync("alice", Demo.AlicePassword, javaScript: false);
         var held = await AskAsync(alice, "money", question);
         await Expect(held).ToHaveAttributeAsync("data-status", "PendingReview");
         var reviewId = await held.GetAttributeAsync("data-review-id");
@@ -121,6 +121,7 @@ public sealed class ReviewStoryTests : BrowserTest
         await item.GetByTestId("edit-approve").ClickAsync();
         await Expect(item.GetByTestId("review-message")).ToHaveTextAsync($"Review {reviewId} edited and approved.");
 
+        // No script on alice's page: the reload shows the decision.
         await alice.ReloadAsync();
         held = EntryOf(alice, question);
         await Expect(held).ToHaveAttributeAsync("data-status", "Released");
@@ -138,6 +139,8 @@ public sealed class ReviewStoryTests : BrowserTest
         var held = await AskAsync(alice, "legal", question);
         await Expect(held).ToHaveAttributeAsync("data-status", "PendingReview");
         var reviewId = await held.GetAttributeAsync("data-review-id");
+        // Marks this document: a reload or navigation would lose the mark.
+        await alice.EvaluateAsync("() => { window.safeOpenAIPageMark = 'not reloaded'; }");
 
         var rita = await SignInAsync("rita", Demo.RitaPassword);
         var item = await OpenReviewAsync(rita, reviewId!);
@@ -145,6 +148,13 @@ public sealed class ReviewStoryTests : BrowserTest
         await item.GetByTestId("reject").ClickAsync();
         await Expect(item.GetByTestId("review-message")).ToHaveTextAsync($"Review {reviewId} rejected.");
         await ScreenshotAsync(item, "rita-rejected");
+
+        // The open page hears the decision through its script's decision request, without a reload.
+        held = EntryOf(alice, question);
+        await Expect(held).ToHaveAttributeAsync("data-status", "Withheld");
+        await Expect(held.GetByTestId("review-note")).ToHaveTextAsync($"Reviewer's note: {note}");
+        Assert.That(await alice.EvaluateAsync<string?>("() => window.safeOpenAIPageMark ?? null"), Is.EqualTo("not reloaded"), "the decision arrived without a reload");
+        await ScreenshotAsync(alice, "alice-sees-the-rejection-without-a-reload");
 
         await alice.ReloadAsync();
         held = EntryOf(alice, question);
