@@ -1,10 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SampleApp = SafeOpenAI.Samples.WebApp.WebApp;
 using SafeOpenAI.Samples.WebApp.Hosting;
 
 namespace SafeOpenAI.WebApp.Tests.Hosting;
 
-/// <summary>How the sample starts: loopback only, keys required outside Development, development keys kept per data folder.</summary>
+/// <summary>How the sample starts: loopback only, keys required outside Development, development keys kept per keys folder, the store and Redis settings checked.</summary>
 [TestFixture]
 public sealed class HostingTests
 {
@@ -73,5 +74,71 @@ public sealed class HostingTests
 
         Assert.That(error!.Message, Does.Contain(path).And.Contain("damaged"));
         Assert.That(File.ReadAllText(path), Does.Contain("short"));
+    }
+
+    [Test]
+    public void PostgreSql_store_without_its_connection_string_is_refused_naming_the_key()
+    {
+        var args = RunningWebApp.Arguments(_dataDirectory, "Development", "--WebApp:Store=PostgreSql");
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => SampleApp.BuildAsync(args));
+
+        Assert.That(error!.Message, Does.Contain("ConnectionStrings:SafeOpenAI").And.Contain("WebApp:Store"));
+    }
+
+    [Test]
+    public void Malformed_PostgreSql_connection_string_is_refused_without_showing_its_password()
+    {
+        var args = RunningWebApp.Arguments(_dataDirectory, "Development", "--WebApp:Store=PostgreSql", "--ConnectionStrings:SafeOpenAI=Password=hunter2-secret;Database=app");
+
+        var error = Assert.ThrowsAsync<ArgumentException>(() => SampleApp.BuildAsync(args));
+
+        Assert.That(error!.Message, Does.Not.Contain("hunter2-secret"));
+    }
+
+    [TestCase("--WebApp:Redis= ", "WebApp:Redis")]
+    [TestCase("--WebApp:KeysDirectory= ", "WebApp:KeysDirectory")]
+    [TestCase("--WebApp:DecisionWaitSeconds=0", "WebApp:DecisionWaitSeconds")]
+    public void Blank_or_out_of_range_sharing_settings_are_refused_naming_the_key(string setting, string key)
+    {
+        var args = RunningWebApp.Arguments(_dataDirectory, "Development", setting);
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => SampleApp.BuildAsync(args));
+
+        Assert.That(error!.Message, Does.Contain(key));
+    }
+
+    [Test]
+    public async Task Instances_with_one_keys_folder_share_the_development_keys_and_keep_their_own_data_folders()
+    {
+        var keys = Directory.CreateDirectory(Path.Combine(_dataDirectory, "keys")).FullName;
+        var first = Directory.CreateDirectory(Path.Combine(_dataDirectory, "first")).FullName;
+        var second = Directory.CreateDirectory(Path.Combine(_dataDirectory, "second")).FullName;
+
+        await using (var a = await SampleApp.BuildAsync(RunningWebApp.Arguments(first, "Development", $"--WebApp:KeysDirectory={keys}")))
+        await using (var b = await SampleApp.BuildAsync(RunningWebApp.Arguments(second, "Development", $"--WebApp:KeysDirectory={keys}")))
+        {
+            var hashKeyOfA = a.Services.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value.Identity.HashKey;
+            var hashKeyOfB = b.Services.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value.Identity.HashKey;
+            Assert.That(hashKeyOfB, Is.EqualTo(hashKeyOfA));
+            Assert.That(hashKeyOfA, Is.EqualTo(DevelopmentKeys.LoadOrCreate(keys).IdentityHashKey));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(first, DevelopmentKeys.FileName)), Is.False, "keys live in the keys folder");
+            Assert.That(File.Exists(Path.Combine(second, DevelopmentKeys.FileName)), Is.False, "keys live in the keys folder");
+        });
+    }
+
+    [Test]
+    public async Task Processes_starting_at_once_on_one_keys_folder_all_get_the_same_development_keys()
+    {
+        var loads = Enumerable.Range(0, 8).Select(_ => Task.Run(() => DevelopmentKeys.LoadOrCreate(_dataDirectory)));
+
+        var keys = await Task.WhenAll(loads);
+
+        Assert.That(keys.Distinct().Count(), Is.EqualTo(1));
+        Assert.That(Directory.GetFiles(_dataDirectory), Is.EqualTo(new[] { Path.Combine(_dataDirectory, DevelopmentKeys.FileName) }), "no draft file left behind");
     }
 }
