@@ -16,11 +16,12 @@ internal static class PostgreSqlAuditSchema
             //   computed by the writer: each code without its stage, and each of its families (the code up to
             //   every colon), so one GIN containment lookup (verdict_keys @> ARRAY[...]) serves exact codes and
             //   families alike.
+            // audit_id COLLATE "C": byte order, the tie-break of newest-first whatever the database's locale.
             // stage_durations / moderation_scores: jsonb arrays of objects, readable in SQL, order kept.
             """
             CREATE TABLE safeopenai.audit_records (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                audit_id text NOT NULL,
+                audit_id text COLLATE "C" NOT NULL,
                 timestamp_ticks bigint NOT NULL,
                 occurred_at timestamptz GENERATED ALWAYS AS (to_timestamp((timestamp_ticks - 621355968000000000) / 10000000.0)) STORED,
                 safety_identifier text,

@@ -190,6 +190,13 @@ public sealed class PostgreSqlAuditSink : IAuditSink, IAsyncDisposable
         {
             // Unreachable server, broken connection, newer schema: no record of the batch is stored and
             // every caller hears why; the writer goes on with the next batch.
+            if (ex is NpgsqlException and not PostgresException || ex is PostgresException pg && !IsAboutTheData(pg))
+            {
+                // The server may have restarted: idle pooled connections are dead too, and the next batch
+                // must not be failed by one of them.
+                _database.DataSource.Clear();
+            }
+
             foreach (var pending in batch)
             {
                 pending.Committed.TrySetException(ex);
