@@ -20,8 +20,8 @@ internal sealed class AuditDatabase : IAsyncDisposable
     /// <summary>Creates a fresh database on the assembly's server.</summary>
     public static async Task<AuditDatabase> CreateAsync() => new(await PostgreSqlServerFixture.CreateDatabaseAsync());
 
-    /// <summary>Creates a fresh database on <paramref name="server"/>.</summary>
-    public static async Task<AuditDatabase> CreateAsync(SafeOpenAI.Testing.LocalPostgreSqlServer server) => new(await server.CreateDatabaseAsync());
+    /// <summary>Creates a fresh database on <paramref name="server"/>, whose connections add <paramref name="extra"/> to the connection string.</summary>
+    public static async Task<AuditDatabase> CreateAsync(SafeOpenAI.Testing.LocalPostgreSqlServer server, string extra = "") => new(await server.CreateDatabaseAsync() + extra);
 
     public PostgreSqlAuditSink Sink(Action<PostgreSqlAuditOptions>? configure = null)
     {

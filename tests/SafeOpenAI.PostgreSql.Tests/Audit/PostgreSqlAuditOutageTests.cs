@@ -10,7 +10,9 @@ public class PostgreSqlAuditOutageTests
     public async Task Writes_waiting_when_the_server_dies_fail_and_writes_after_its_restart_land()
     {
         await using var server = await LocalPostgreSqlServer.StartAsync();
-        await using var db = await AuditDatabase.CreateAsync(server);
+        // The test server commits asynchronously (synchronous_commit=off), which a kill may undo; this
+        // database's sessions commit synchronously, as a production server does, so what was committed stays.
+        await using var db = await AuditDatabase.CreateAsync(server, ";Options=-c synchronous_commit=on");
         var sink = db.Sink();
         await sink.WriteAsync(PostgreSqlAuditSinkTests.Minimal("before"), CancellationToken.None);
 
