@@ -51,7 +51,7 @@ internal static class AbuseStep
 
         var malloryKey = client.SafetyPipeline.Hasher.ComputeSafetyIdentifier("mallory");
         var records = await host.Services.GetRequiredService<SqliteAuditStore>()
-            .QueryAsync(new SqliteAuditQuery { SafetyIdentifier = malloryKey, Limit = 10 }, cancellationToken);
+            .QueryAsync(new AuditQuery { SafetyIdentifier = malloryKey, Limit = 10 }, cancellationToken);
         output.WriteLine($"{step,5}  audit trail of {Short(malloryKey)} in {SampleHost.AuditPath}, newest first:");
         foreach (var record in records.Take(4))
         {

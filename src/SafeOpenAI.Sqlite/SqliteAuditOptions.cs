@@ -13,8 +13,8 @@ public sealed class SqliteAuditOptions
     /// <summary>Gets or sets how many records may wait for the writer. Default 10,000; at least 1.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Gets or sets what a write does when <see cref="QueueCapacity"/> records are waiting. Default <see cref="SqliteAuditFullMode.Wait"/>.</summary>
-    public SqliteAuditFullMode WhenFull { get; set; } = SqliteAuditFullMode.Wait;
+    /// <summary>Gets or sets what a write does when <see cref="QueueCapacity"/> records are waiting. Default <see cref="AuditQueueFullMode.Wait"/>.</summary>
+    public AuditQueueFullMode WhenFull { get; set; } = AuditQueueFullMode.Wait;
 
     /// <summary>Gets or sets the most records committed in one transaction. Default 500; at least 1.</summary>
     public int MaxBatchSize { get; set; } = 500;

@@ -18,8 +18,8 @@ namespace SafeOpenAI.Sqlite;
 /// </para>
 /// <para>
 /// The queue is bounded (<see cref="SqliteAuditOptions.QueueCapacity"/>). When it is full a write
-/// waits (<see cref="SqliteAuditFullMode.Wait"/>) or throws <see cref="AuditStoreFullException"/>
-/// (<see cref="SqliteAuditFullMode.Fail"/>); a record is never dropped silently. When a batch fails
+/// waits (<see cref="AuditQueueFullMode.Wait"/>) or throws <see cref="AuditStoreFullException"/>
+/// (<see cref="AuditQueueFullMode.Fail"/>); a record is never dropped silently. When a batch fails
 /// (for example a duplicate audit id), its records are retried one per transaction, so only the
 /// offending write fails, with the <see cref="SqliteException"/>.
 /// </para>
@@ -40,7 +40,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteAuditStatements _statements;
     private readonly SqliteAuditCheckpointer _checkpointer;
-    private readonly SqliteAuditFullMode _whenFull;
+    private readonly AuditQueueFullMode _whenFull;
     private readonly int _capacity;
     private readonly int _maxBatchSize;
     private readonly TimeSpan _maxBatchDelay;
@@ -98,7 +98,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Stops waiting (for room in the queue, or for the commit). A record already queued is still stored.</param>
     /// <returns>A task that completes when the record is durable in the file.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
-    /// <exception cref="AuditStoreFullException">The queue is full and <see cref="SqliteAuditOptions.WhenFull"/> is <see cref="SqliteAuditFullMode.Fail"/>.</exception>
+    /// <exception cref="AuditStoreFullException">The queue is full and <see cref="SqliteAuditOptions.WhenFull"/> is <see cref="AuditQueueFullMode.Fail"/>.</exception>
     /// <exception cref="ObjectDisposedException">The sink is disposed.</exception>
     /// <exception cref="SqliteException">The record could not be stored (for example its audit id is already in the file).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -110,9 +110,9 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         if (!_queue.Writer.TryWrite(pending))
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_whenFull == SqliteAuditFullMode.Fail)
+            if (_whenFull == AuditQueueFullMode.Fail)
             {
-                throw new AuditStoreFullException($"The SQLite audit store's write queue is full ({_capacity} records waiting); the record was not stored.")
+                throw new AuditStoreFullException($"The SQLite audit sink's write queue is full ({_capacity} records waiting); the record was not stored.")
                 {
                     QueueCapacity = _capacity,
                 };

@@ -26,15 +26,15 @@ public sealed class SqliteAuditStore : IAuditRecordReader
     /// <summary>Returns the records matching <paramref name="query"/>, newest first (by call start, then audit id).</summary>
     /// <param name="query">The filter.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    /// <returns>At most <see cref="SqliteAuditQuery.Limit"/> records.</returns>
+    /// <returns>At most <see cref="AuditQuery.Limit"/> records.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="SqliteAuditQuery.Limit"/> is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="AuditQuery.Limit"/> is out of range.</exception>
     /// <exception cref="SqliteException">The file cannot be read or is not an audit database.</exception>
-    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(SqliteAuditQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, SqliteAuditQuery.MaxLimit, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, AuditQuery.MaxLimit, nameof(query));
         using var connection = SqliteAuditSchema.Open(_connectionString);
         var version = SqliteAuditSchema.ReadVersion(connection);
         using var command = connection.CreateCommand();

@@ -36,10 +36,10 @@ public class SqliteAuditIntegrationTests
         Assert.That((answered.Status, blocked.Status), Is.EqualTo((SafeChatStatus.Completed, SafeChatStatus.Blocked)));
         var store = db.Store();
         using var hasher = new SafetyHasher(new SafetyIdentifierOptions { HashKey = HashKey });
-        var all = await store.QueryAsync(new SqliteAuditQuery { SafetyIdentifier = hasher.ComputeSafetyIdentifier("user-1") }, CancellationToken.None);
+        var all = await store.QueryAsync(new AuditQuery { SafetyIdentifier = hasher.ComputeSafetyIdentifier("user-1") }, CancellationToken.None);
         Assert.That(all.Select(r => r.AuditId), Is.EquivalentTo(new[] { answered.AuditId, blocked.AuditId }));
 
-        var flagged = await store.QueryAsync(new SqliteAuditQuery { FlaggedOnly = true, VerdictCode = "moderation.flagged" }, CancellationToken.None);
+        var flagged = await store.QueryAsync(new AuditQuery { FlaggedOnly = true, VerdictCode = "moderation.flagged" }, CancellationToken.None);
         var block = flagged.Single();
         Assert.That(block.AuditId, Is.EqualTo(blocked.AuditId));
         Assert.That(block.DecisiveCode, Is.EqualTo("moderation.flagged:violence"));

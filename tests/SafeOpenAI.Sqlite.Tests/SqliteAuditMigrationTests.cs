@@ -29,7 +29,7 @@ public class SqliteAuditMigrationTests
         var before = await db.Store().GetAsync("old-1", CancellationToken.None);
         Assert.That(before, Is.Not.Null);
         Assert.That((before!.Outcome, before.DecisiveCode, before.ReviewId, before.EncryptedInput), Is.EqualTo((AuditOutcome.Blocked, "injection.detected", (string?)null, (string?)null)));
-        Assert.That(await db.Store().QueryAsync(new SqliteAuditQuery { ReviewId = "rev-1" }, CancellationToken.None), Is.Empty);
+        Assert.That(await db.Store().QueryAsync(new AuditQuery { ReviewId = "rev-1" }, CancellationToken.None), Is.Empty);
 
         await using (var sink = new SqliteAuditSink(db.Options()))
         {
@@ -41,7 +41,7 @@ public class SqliteAuditMigrationTests
         Assert.That((old.Timestamp, old.Duration, old.VerdictCodes, old.ReviewId, old.EncryptedOutput), Is.EqualTo((before.Timestamp, before.Duration, before.VerdictCodes, (string?)null, (string?)null)));
         var added = (await db.Store().GetAsync("new-1", CancellationToken.None))!;
         Assert.That((added.ReviewId, added.EncryptedInput, added.EncryptedOutput), Is.EqualTo((Records.Full().ReviewId, Records.Full().EncryptedInput, Records.Full().EncryptedOutput)));
-        Assert.That((await db.Store().QueryAsync(new SqliteAuditQuery { ReviewId = "review-7" }, CancellationToken.None)).Select(r => r.AuditId), Is.EqualTo(new[] { "new-1" }));
-        Assert.That((await db.Store().QueryAsync(new SqliteAuditQuery { VerdictCode = "injection.detected" }, CancellationToken.None)).Select(r => r.AuditId), Is.EqualTo(new[] { "old-1" }));
+        Assert.That((await db.Store().QueryAsync(new AuditQuery { ReviewId = "review-7" }, CancellationToken.None)).Select(r => r.AuditId), Is.EqualTo(new[] { "new-1" }));
+        Assert.That((await db.Store().QueryAsync(new AuditQuery { VerdictCode = "injection.detected" }, CancellationToken.None)).Select(r => r.AuditId), Is.EqualTo(new[] { "old-1" }));
     }
 }

@@ -98,7 +98,7 @@ public class SqliteAuditSinkTests
     public async Task When_full_under_Fail_the_overflowing_writes_throw_and_the_accepted_ones_are_stored()
     {
         using var db = new TempDatabase();
-        await using var sink = new SqliteAuditSink(db.Options(o => (o.QueueCapacity, o.MaxBatchSize, o.WhenFull) = (2, 1, SqliteAuditFullMode.Fail)));
+        await using var sink = new SqliteAuditSink(db.Options(o => (o.QueueCapacity, o.MaxBatchSize, o.WhenFull) = (2, 1, AuditQueueFullMode.Fail)));
         var writes = new List<Task>();
         using (LockDatabase(db))
         {

@@ -52,47 +52,47 @@ public class SqliteAuditStoreTests
 
     [Test]
     public async Task Everything_newest_first() =>
-        Assert.That(await Ids(new SqliteAuditQuery()), Is.EqualTo(new[] { "6", "5", "4", "3", "2", "1" }));
+        Assert.That(await Ids(new AuditQuery()), Is.EqualTo(new[] { "6", "5", "4", "3", "2", "1" }));
 
     [Test]
     public async Task By_user() =>
-        Assert.That(await Ids(new SqliteAuditQuery { SafetyIdentifier = Alice }), Is.EqualTo(new[] { "6", "2", "1" }));
+        Assert.That(await Ids(new AuditQuery { SafetyIdentifier = Alice }), Is.EqualTo(new[] { "6", "2", "1" }));
 
     [Test]
     public async Task By_time_range_since_inclusive_until_exclusive() =>
-        Assert.That(await Ids(new SqliteAuditQuery { Since = Records.T0.AddMinutes(2), Until = Records.T0.AddMinutes(5) }), Is.EqualTo(new[] { "4", "3", "2" }));
+        Assert.That(await Ids(new AuditQuery { Since = Records.T0.AddMinutes(2), Until = Records.T0.AddMinutes(5) }), Is.EqualTo(new[] { "4", "3", "2" }));
 
     [Test]
     public async Task By_exact_verdict_code() =>
-        Assert.That(await Ids(new SqliteAuditQuery { VerdictCode = "moderation.flagged:violence" }), Is.EqualTo(new[] { "2" }));
+        Assert.That(await Ids(new AuditQuery { VerdictCode = "moderation.flagged:violence" }), Is.EqualTo(new[] { "2" }));
 
     [Test]
     public async Task By_verdict_code_family() =>
-        Assert.That(await Ids(new SqliteAuditQuery { VerdictCode = "moderation.flagged" }), Is.EqualTo(new[] { "4", "2" }));
+        Assert.That(await Ids(new AuditQuery { VerdictCode = "moderation.flagged" }), Is.EqualTo(new[] { "4", "2" }));
 
     [Test]
     public async Task Flagged_only_is_blocked_or_pending_review() =>
-        Assert.That(await Ids(new SqliteAuditQuery { FlaggedOnly = true }), Is.EqualTo(new[] { "4", "3", "2" }));
+        Assert.That(await Ids(new AuditQuery { FlaggedOnly = true }), Is.EqualTo(new[] { "4", "3", "2" }));
 
     [Test]
     public async Task Criteria_combine_and_the_limit_keeps_the_newest() =>
-        Assert.That(await Ids(new SqliteAuditQuery { SafetyIdentifier = Bob, FlaggedOnly = true, Since = Records.T0, Limit = 1 }), Is.EqualTo(new[] { "4" }));
+        Assert.That(await Ids(new AuditQuery { SafetyIdentifier = Bob, FlaggedOnly = true, Since = Records.T0, Limit = 1 }), Is.EqualTo(new[] { "4" }));
 
     [Test]
     public async Task By_review_id()
     {
-        Assert.That(await Ids(new SqliteAuditQuery { ReviewId = "rev-4" }), Is.EqualTo(new[] { "4" }));
-        Assert.That(await Ids(new SqliteAuditQuery { ReviewId = "rev-9" }), Is.Empty);
+        Assert.That(await Ids(new AuditQuery { ReviewId = "rev-4" }), Is.EqualTo(new[] { "4" }));
+        Assert.That(await Ids(new AuditQuery { ReviewId = "rev-9" }), Is.Empty);
     }
 
     [Test]
     public async Task A_code_no_record_has_finds_nothing() =>
-        Assert.That(await Ids(new SqliteAuditQuery { VerdictCode = "moderation" }), Is.Empty);
+        Assert.That(await Ids(new AuditQuery { VerdictCode = "moderation" }), Is.Empty);
 
     [TestCase(0)]
-    [TestCase(SqliteAuditQuery.MaxLimit + 1)]
+    [TestCase(AuditQuery.MaxLimit + 1)]
     public void An_out_of_range_limit_is_refused(int limit) =>
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _db.Store().QueryAsync(new SqliteAuditQuery { Limit = limit }, CancellationToken.None));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _db.Store().QueryAsync(new AuditQuery { Limit = limit }, CancellationToken.None));
 
     private static AuditRecord WithReview(AuditRecord record, string reviewId) => new()
     {
@@ -106,6 +106,6 @@ public class SqliteAuditStoreTests
         ReviewId = reviewId,
     };
 
-    private async Task<string[]> Ids(SqliteAuditQuery query) =>
+    private async Task<string[]> Ids(AuditQuery query) =>
         (await _db.Store().QueryAsync(query, CancellationToken.None)).Select(r => r.AuditId).ToArray();
 }

@@ -65,9 +65,9 @@ internal static class AuditCommand
             return 2;
         }
 
-        if (filter.Limit is < 1 or > SqliteAuditQuery.MaxLimit)
+        if (filter.Limit is < 1 or > AuditQuery.MaxLimit)
         {
-            await Console.Error.WriteLineAsync($"--limit must be between 1 and {SqliteAuditQuery.MaxLimit}.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"--limit must be between 1 and {AuditQuery.MaxLimit}.").ConfigureAwait(false);
             return 2;
         }
 
@@ -79,7 +79,7 @@ internal static class AuditCommand
 
         var store = new SqliteAuditStore("Data Source=" + db.FullName + ";Mode=ReadOnly");
         var records = await store.QueryAsync(
-            new SqliteAuditQuery
+            new AuditQuery
             {
                 SafetyIdentifier = filter.User,
                 VerdictCode = filter.Code,

@@ -21,8 +21,10 @@ namespace SafeOpenAI.Testing;
 /// </para>
 /// <para>
 /// The server is made for tests: <c>trust</c> authentication for the <c>postgres</c> superuser on
-/// loopback only, <c>fsync=off</c> (a crash of the machine may lose it, which a temporary server does not
-/// mind), at most 300 connections. Thread-safe; one instance controls one server.
+/// loopback only, <c>fsync=off</c> and <c>full_page_writes=off</c> (a crash of the machine may lose it,
+/// which a temporary server does not mind), at most 300 connections. Commits stay synchronous, so a
+/// commit acknowledged before <see cref="KillAsync"/> is there after <see cref="RestartAsync"/>, as on
+/// a production server. Thread-safe; one instance controls one server.
 /// </para>
 /// </remarks>
 public sealed class LocalPostgreSqlServer : IAsyncDisposable
@@ -262,7 +264,7 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
         var port = Port.ToString(CultureInfo.InvariantCulture);
-        var serverOptions = $"-p {port} -k {Directory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var serverOptions = $"-p {port} -k {Directory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off";
         try
         {
             await RunServerProgramAsync(

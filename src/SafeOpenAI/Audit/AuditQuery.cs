@@ -1,10 +1,12 @@
-namespace SafeOpenAI.Sqlite;
+namespace SafeOpenAI;
 
 /// <summary>
-/// A filter for <see cref="SqliteAuditStore.QueryAsync"/>: every set criterion must hold. Results
-/// are newest first. Not thread-safe while being changed; immutable use is safe.
+/// An incident-response filter over a durable audit trail, for the <c>QueryAsync</c> of
+/// <c>SqliteAuditStore</c> and <c>PostgreSqlAuditStore</c> (same meaning in both): every set criterion must
+/// hold. Results are newest first (by call start, then audit id). Not thread-safe while being changed;
+/// immutable use is safe.
 /// </summary>
-public sealed class SqliteAuditQuery
+public sealed class AuditQuery
 {
     /// <summary>The largest <see cref="Limit"/>: 10,000 records.</summary>
     public const int MaxLimit = 10_000;

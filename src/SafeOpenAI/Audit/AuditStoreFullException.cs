@@ -1,15 +1,15 @@
-namespace SafeOpenAI.Sqlite;
+namespace SafeOpenAI;
 
 /// <summary>
-/// Thrown by <see cref="SqliteAuditSink.WriteAsync"/> under <see cref="SqliteAuditFullMode.Fail"/>
-/// when the write queue is full. The record was not stored; the pipeline fails the call with this
-/// exception, so no record is ever dropped silently.
+/// Thrown by a durable audit sink's <c>WriteAsync</c> (<c>SqliteAuditSink</c>, <c>PostgreSqlAuditSink</c>)
+/// under <see cref="AuditQueueFullMode.Fail"/> when its write queue is full. The record was not stored;
+/// the pipeline fails the call with this exception, so no record is ever dropped silently.
 /// </summary>
 public sealed class AuditStoreFullException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>
     public AuditStoreFullException()
-        : base("The SQLite audit store's write queue is full; the record was not stored.")
+        : base("The audit store's write queue is full; the record was not stored.")
     {
     }
 
