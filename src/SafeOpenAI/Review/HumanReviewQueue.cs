@@ -46,7 +46,7 @@ namespace SafeOpenAI;
 /// <para>Thread-safe; across processes sharing a durable store, state changes are compare-and-set on the record's version.</para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A review queue is the field's name for this: items wait in order for a human decision.")]
-public sealed partial class HumanReviewQueue : IHumanReviewQueue
+public sealed partial class HumanReviewQueue : IHumanReviewQueue, IDisposable
 {
     /// <summary>The principal name recorded when the deadline policy, not a person, decided: <c>deadline-policy</c>.</summary>
     public const string DeadlineReviewer = "deadline-policy";
@@ -70,6 +70,9 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     private static readonly double[] s_decisionTimeBuckets =
         [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800, 604800];
 
+    // What a waiter awaits for change notices when the store sends none.
+    private static readonly Task s_never = new TaskCompletionSource().Task;
+
     private readonly IReviewStore _store;
     private readonly IReviewAccessLog _accessLog;
     private readonly ReviewerGate _gate;
@@ -89,6 +92,8 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     private readonly Histogram<double>? _decisionTime;
     private readonly object _waitersGate = new();
     private readonly Dictionary<string, Waiters> _waiters = new(StringComparer.Ordinal);
+    private readonly IReviewClaimStore? _claimStore;
+    private readonly IDisposable? _changes;
 
     /// <summary>Creates the queue.</summary>
     /// <param name="store">Where reviews live.</param>
@@ -149,6 +154,11 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
             _decisionTime = meter.CreateHistogram(
                 SafeOpenAITelemetry.ReviewDecisionTimeMetric, "s", "Time from holding an answer to its decision.", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = s_decisionTimeBuckets });
         }
+
+        _claimStore = store as IReviewClaimStore;
+
+        // Decisions made by other instances wake this instance's waiters at once; polling stays the bound.
+        _changes = (store as IReviewChangeNotifier)?.Subscribe(OnStoreChanged);
     }
 
     private DateTimeOffset Now => _time.GetUtcNow();
@@ -261,6 +271,34 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With a store that implements <see cref="IReviewClaimStore"/>, each candidate is found and claimed in
+    /// one atomic step of the store; otherwise the open reviews are read in deadline order and claimed by
+    /// compare-and-set, a lost race moving on to the next. A claimed review the reviewer may not act on is
+    /// given back (status <see cref="ReviewStatus.Pending"/>, or <see cref="ReviewStatus.Escalated"/> once
+    /// escalated, with no claim) and passed over.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ReviewListQuery.Limit"/> is not 1 to 10,000.</exception>
+    public async Task<ReviewSummary?> ClaimNextAsync(ClaimsPrincipal reviewer, ReviewListQuery? query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        query ??= new ReviewListQuery();
+        ReviewStoreQueries.ThrowIfInvalid(query);
+        var name = await AuthorizeAsync(reviewer, null, QueueSubject, cancellationToken).ConfigureAwait(false);
+        await EnforceDeadlinesAsync(cancellationToken).ConfigureAwait(false);
+        var passedOver = new HashSet<string>(StringComparer.Ordinal);
+        var claimed = _claimStore is { } claimStore
+            ? await ClaimNextInStoreAsync(claimStore, reviewer, name, query, passedOver, cancellationToken).ConfigureAwait(false)
+            : await ClaimNextByListingAsync(reviewer, name, query, passedOver, cancellationToken).ConfigureAwait(false);
+        if (claimed is not null)
+        {
+            await _accessLog.AppendAsync(new ReviewAccessEntry(claimed.ReviewId, name, ReviewAccessAction.Claimed, claimed.ClaimExpiresAt!.Value - _claimTimeout), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return claimed;
+    }
+
+    /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="reviewId"/> is null or empty.</exception>
     public Task<ReviewDecision> ApproveAsync(ClaimsPrincipal reviewer, string reviewId, string? note, CancellationToken cancellationToken) =>
         DecideAsync(reviewer, reviewId, ReviewOutcome.Approved, null, note, cancellationToken);
@@ -302,7 +340,8 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     /// <inheritdoc />
     /// <remarks>
     /// A decision made through this instance wakes the wait at once; one made by another process is
-    /// seen within <see cref="HumanReviewOptions.PollInterval"/>; the deadline policy is applied when
+    /// seen at once when the store is an <see cref="IReviewChangeNotifier"/> (it wakes the wait, which
+    /// re-reads the store), and otherwise, or when a notice is lost, within <see cref="HumanReviewOptions.PollInterval"/>; the deadline policy is applied when
     /// the deadline passes. All waiting is on the queue's <see cref="TimeProvider"/>.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="reviewId"/> is null or empty.</exception>
@@ -314,6 +353,8 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
         {
             while (true)
             {
+                // Taken before the read, so that a change notice arriving during the read is not lost.
+                var changed = ChangeSignal(reviewId);
                 var record = await ReadAsync(reviewId, cancellationToken).ConfigureAwait(false);
                 if (DecisionOf(record) is { } decision)
                 {
@@ -329,7 +370,7 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
 
                 using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var delay = Task.Delay(untilDeadline < _pollInterval ? untilDeadline : _pollInterval, _time, stopDelay.Token);
-                await Task.WhenAny(signal, delay).ConfigureAwait(false);
+                await Task.WhenAny(signal, delay, changed).ConfigureAwait(false);
                 await stopDelay.CancelAsync().ConfigureAwait(false);
                 if (signal.IsCompleted)
                 {
@@ -606,6 +647,125 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
             decidedAt);
     }
 
+    /// <summary>Stops hearing the store's change notices. Waits in progress fall back to polling.</summary>
+    public void Dispose() => _changes?.Dispose();
+
+    private async Task<ReviewSummary?> ClaimNextInStoreAsync(IReviewClaimStore claimStore, ClaimsPrincipal reviewer, string name, ReviewListQuery query, HashSet<string> passedOver, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var now = Now;
+            var record = await claimStore.TryClaimNextAsync(query, name, now, now + _claimTimeout, passedOver, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                return null;
+            }
+
+            if (await _gate.MayActOnAsync(reviewer, record.Summary, cancellationToken).ConfigureAwait(false))
+            {
+                return record.Summary;
+            }
+
+            passedOver.Add(record.Summary.ReviewId);
+            var summary = record.Summary;
+            var givenBack = record with
+            {
+                Summary = summary with { Status = summary.Escalations > 0 ? ReviewStatus.Escalated : ReviewStatus.Pending, ClaimedBy = null, ClaimExpiresAt = null },
+                Version = record.Version + 1,
+            };
+
+            // Lost only if another writer changed it since (a decision, a deadline): then there is nothing to give back.
+            await _store.TryReplaceAsync(givenBack, record.Version, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ReviewSummary?> ClaimNextByListingAsync(ClaimsPrincipal reviewer, string name, ReviewListQuery query, HashSet<string> passedOver, CancellationToken cancellationToken)
+    {
+        // Candidates in deadline order, read in growing pages, since claimed reviews stay open and fill the first page.
+        for (var limit = query.Limit; ; limit = Math.Min(ReviewStoreQueries.MaxLimit, limit * 4))
+        {
+            var page = await _store.ListAsync(
+                new ReviewListQuery { OpenOnly = true, SafetyIdentifier = query.SafetyIdentifier, AuditId = query.AuditId, DueBefore = query.DueBefore, Limit = limit },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var candidate in page)
+            {
+                if (!passedOver.Add(candidate.Summary.ReviewId))
+                {
+                    continue;
+                }
+
+                if (await TryClaimCandidateAsync(reviewer, name, candidate, cancellationToken).ConfigureAwait(false) is { } claimed)
+                {
+                    return claimed;
+                }
+            }
+
+            if (page.Count < limit || limit == ReviewStoreQueries.MaxLimit)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Claims one listed review if it is still claimable and the reviewer may act on it; a lost race returns null.</summary>
+    private async Task<ReviewSummary?> TryClaimCandidateAsync(ClaimsPrincipal reviewer, string name, ReviewRecord candidate, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var summary = candidate.Summary;
+        if (!summary.IsOpen || summary.Deadline <= now || (summary.ClaimedBy is not null && summary.ClaimExpiresAt > now))
+        {
+            return null;
+        }
+
+        if (!await _gate.MayActOnAsync(reviewer, summary, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var claimed = candidate with
+        {
+            Summary = summary with { Status = ReviewStatus.Claimed, ClaimedBy = name, ClaimExpiresAt = now + _claimTimeout },
+            Version = candidate.Version + 1,
+        };
+        return await _store.TryReplaceAsync(claimed, candidate.Version, cancellationToken).ConfigureAwait(false) ? claimed.Summary : null;
+    }
+
+    /// <summary>The task a waiter on <paramref name="reviewId"/> awaits to hear the store's next change notice for it.</summary>
+    private Task ChangeSignal(string reviewId)
+    {
+        if (_changes is null)
+        {
+            return s_never;
+        }
+
+        lock (_waitersGate)
+        {
+            return _waiters.TryGetValue(reviewId, out var waiters) ? waiters.Changed.Task : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Wakes the waiters of one review (or of every review, for <see langword="null"/>) to re-read the store.</summary>
+    private void OnStoreChanged(string? reviewId)
+    {
+        List<TaskCompletionSource> wake = [];
+        lock (_waitersGate)
+        {
+            foreach (var (id, waiters) in _waiters)
+            {
+                if (reviewId is null || string.Equals(id, reviewId, StringComparison.Ordinal))
+                {
+                    wake.Add(waiters.Changed);
+                    waiters.Changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+
+        foreach (var signal in wake)
+        {
+            signal.TrySetResult();
+        }
+    }
+
     private Task<ReviewDecision> EnterWait(string reviewId)
     {
         lock (_waitersGate)
@@ -663,6 +823,9 @@ public sealed partial class HumanReviewQueue : IHumanReviewQueue
     private sealed class Waiters
     {
         public TaskCompletionSource<ReviewDecision> Decision { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Gets or sets the signal of the store's next change notice; replaced each time it fires.</summary>
+        public TaskCompletionSource Changed { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Count { get; set; }
     }

@@ -60,6 +60,21 @@ public interface IHumanReviewQueue
     /// <exception cref="ReviewConflictException">It is decided, or another reviewer holds an unexpired claim.</exception>
     Task<ReviewSummary> ClaimAsync(ClaimsPrincipal reviewer, string reviewId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims the next review a reviewer may act on, for <see cref="HumanReviewOptions.ClaimTimeout"/>: the
+    /// earliest-deadline open review (then earliest created) matching <paramref name="query"/> that nobody
+    /// holds an unexpired claim on (the reviewer's own claims included), whose deadline has not passed. A
+    /// review that another reviewer claims first is passed over, never reported as a conflict; one the
+    /// <see cref="IReviewerAuthorization"/> refuses for this reviewer is passed over unchanged. The claim is
+    /// written to the access log. Applies overdue deadlines first.
+    /// </summary>
+    /// <param name="reviewer">The signed-in reviewer.</param>
+    /// <param name="query">The filter (<see cref="ReviewListQuery.SafetyIdentifier"/>, <see cref="ReviewListQuery.AuditId"/>, <see cref="ReviewListQuery.DueBefore"/>), or <see langword="null"/> for any open review; <see cref="ReviewListQuery.OpenOnly"/> is ignored.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claimed review's summary, or <see langword="null"/> when there is none to claim.</returns>
+    /// <exception cref="ReviewAccessDeniedException">The principal is not a reviewer.</exception>
+    Task<ReviewSummary?> ClaimNextAsync(ClaimsPrincipal reviewer, ReviewListQuery? query, CancellationToken cancellationToken);
+
     /// <summary>Approves the answer as the model wrote it.</summary>
     /// <param name="reviewer">The signed-in reviewer.</param>
     /// <param name="reviewId">The review id.</param>

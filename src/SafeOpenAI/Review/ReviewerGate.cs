@@ -40,6 +40,10 @@ internal sealed partial class ReviewerGate(IReviewerAuthorization authorization,
         throw new ReviewAccessDeniedException(refused, deniedSubject);
     }
 
+    /// <summary>Asks the authorization whether an already admitted reviewer may act on one review, without logging a refusal: for picking among candidates.</summary>
+    public ValueTask<bool> MayActOnAsync(ClaimsPrincipal reviewer, ReviewSummary review, CancellationToken cancellationToken) =>
+        authorization.IsAuthorizedAsync(reviewer, review, cancellationToken);
+
     /// <summary>Appends one access log entry stamped now; returns once it is durable.</summary>
     public Task LogAsync(string subjectId, string principal, ReviewAccessAction action, CancellationToken cancellationToken) =>
         accessLog.AppendAsync(new ReviewAccessEntry(subjectId, principal, action, timeProvider.GetUtcNow()), cancellationToken);

@@ -555,6 +555,128 @@ public abstract class HumanReviewQueueContractTests
         Assert.That((await queues[0].GetSummaryAsync(held.ReviewId, CancellationToken.None)).ClaimedBy, Is.EqualTo(holder));
     }
 
+    [Test]
+    public async Task Claim_next_takes_open_reviews_in_deadline_order_skipping_claimed_ones_and_logs_each_claim()
+    {
+        var queue = Queue();
+        var first = await queue.SubmitAsync(Submission(auditId: "audit-1"), CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var second = await queue.SubmitAsync(Submission(auditId: "audit-2"), CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var third = await queue.SubmitAsync(Submission(auditId: "audit-3"), CancellationToken.None);
+
+        var rita = await queue.ClaimNextAsync(Reviewer("rita"), null, CancellationToken.None);
+        var sam = await queue.ClaimNextAsync(Reviewer("sam"), null, CancellationToken.None);
+        var ritaAgain = await queue.ClaimNextAsync(Reviewer("rita"), null, CancellationToken.None);
+        var none = await queue.ClaimNextAsync(Reviewer("tom"), null, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rita?.ReviewId, Is.EqualTo(first.ReviewId));
+            Assert.That(sam?.ReviewId, Is.EqualTo(second.ReviewId));
+            Assert.That(ritaAgain?.ReviewId, Is.EqualTo(third.ReviewId), "a reviewer's own claim is not offered again");
+            Assert.That(none, Is.Null, "every open review is claimed");
+            Assert.That(rita?.Status, Is.EqualTo(ReviewStatus.Claimed));
+            Assert.That(rita?.ClaimedBy, Is.EqualTo("rita"));
+            Assert.That(rita?.ClaimExpiresAt, Is.EqualTo(Time.GetUtcNow().AddMinutes(15)));
+        });
+        Assert.That(await queue.GetSummaryAsync(first.ReviewId, CancellationToken.None), Is.EqualTo(rita));
+        Assert.That((await _accessLog.ListAsync(first.ReviewId, CancellationToken.None)).Select(e => (e.Principal, e.Action)), Is.EqualTo(new[] { ("rita", ReviewAccessAction.Claimed) }));
+    }
+
+    [Test]
+    public async Task Claim_next_passes_over_a_review_the_reviewer_may_not_act_on_and_leaves_it_unclaimed()
+    {
+        var queue = Queue();
+        var ritasOwn = await queue.SubmitAsync(Submission(asker: "rita", auditId: "audit-own"), CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var alices = await queue.SubmitAsync(Submission(asker: "alice", auditId: "audit-alice"), CancellationToken.None);
+
+        var claimed = await queue.ClaimNextAsync(Reviewer("rita"), null, CancellationToken.None);
+
+        Assert.That(claimed?.ReviewId, Is.EqualTo(alices.ReviewId), "nobody reviews their own request");
+        var own = await queue.GetSummaryAsync(ritasOwn.ReviewId, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(own.Status, Is.EqualTo(ReviewStatus.Pending));
+            Assert.That(own.ClaimedBy, Is.Null);
+            Assert.That(own.ClaimExpiresAt, Is.Null);
+        });
+        Assert.That((await queue.ClaimNextAsync(Reviewer("sam"), null, CancellationToken.None))?.ReviewId, Is.EqualTo(ritasOwn.ReviewId), "another reviewer can still claim it");
+    }
+
+    [Test]
+    public async Task Claim_next_takes_over_an_expired_claim_but_not_a_live_one()
+    {
+        var queue = Queue();
+        var held = await queue.SubmitAsync(Submission(), CancellationToken.None);
+        await queue.ClaimAsync(Reviewer("sam"), held.ReviewId, CancellationToken.None);
+
+        Assert.That(await queue.ClaimNextAsync(Reviewer("rita"), null, CancellationToken.None), Is.Null, "sam's claim is live");
+        Time.Advance(TimeSpan.FromMinutes(16));
+        var claimed = await queue.ClaimNextAsync(Reviewer("rita"), null, CancellationToken.None);
+
+        Assert.That(claimed?.ReviewId, Is.EqualTo(held.ReviewId));
+        Assert.That(claimed?.ClaimedBy, Is.EqualTo("rita"));
+    }
+
+    [Test]
+    public async Task Claim_next_filters_by_the_query_and_never_claims_an_overdue_review()
+    {
+        var queue = Queue();
+        var alices = await queue.SubmitAsync(Submission(asker: "alice", auditId: "audit-alice"), CancellationToken.None);
+        var bobs = await queue.SubmitAsync(Submission(asker: "bob", auditId: "audit-bob"), CancellationToken.None);
+
+        var claimed = await queue.ClaimNextAsync(Reviewer("rita"), new ReviewListQuery { AuditId = "audit-bob" }, CancellationToken.None);
+        Time.Advance(TimeSpan.FromHours(2));
+        var afterDeadline = await queue.ClaimNextAsync(Reviewer("sam"), null, CancellationToken.None);
+
+        Assert.That(claimed?.ReviewId, Is.EqualTo(bobs.ReviewId));
+        Assert.That(afterDeadline, Is.Null, "the deadline policy decided both");
+        Assert.That((await queue.GetDecisionAsync(alices.ReviewId, CancellationToken.None))?.Outcome, Is.EqualTo(ReviewOutcome.Expired));
+    }
+
+    [Test]
+    public async Task Claim_next_refuses_a_principal_who_is_not_a_reviewer_and_logs_the_refusal()
+    {
+        var queue = Queue();
+        var held = await queue.SubmitAsync(Submission(), CancellationToken.None);
+
+        Assert.ThrowsAsync<ReviewAccessDeniedException>(async () => await queue.ClaimNextAsync(Principal("mallory"), null, CancellationToken.None));
+
+        Assert.That((await queue.GetSummaryAsync(held.ReviewId, CancellationToken.None)).ClaimedBy, Is.Null);
+        Assert.That((await _accessLog.ListAsync(HumanReviewQueue.QueueSubject, CancellationToken.None)).Select(e => (e.Principal, e.Action)), Is.EqualTo(new[] { ("mallory", ReviewAccessAction.Denied) }));
+    }
+
+    [Test]
+    public async Task Concurrent_claim_next_gives_every_review_to_exactly_one_reviewer()
+    {
+        var queues = Enumerable.Range(0, 4).Select(_ => Queue()).ToArray();
+        var held = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            held.Add((await queues[i % 4].SubmitAsync(Submission(auditId: "audit-" + i), CancellationToken.None)).ReviewId);
+        }
+
+        var reviewers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (await queues[i % 4].ClaimNextAsync(Reviewer("reviewer-" + i), null, CancellationToken.None) is { } claimed)
+            {
+                mine.Add(claimed.ReviewId);
+            }
+
+            return mine;
+        })).ToArray();
+        var claims = (await Task.WhenAll(reviewers)).SelectMany(c => c).ToArray();
+
+        Assert.That(claims, Is.EquivalentTo(held), "every review claimed exactly once");
+        foreach (var reviewId in held)
+        {
+            Assert.That((await _accessLog.ListAsync(reviewId, CancellationToken.None)).Count(e => e.Action == ReviewAccessAction.Claimed), Is.EqualTo(1), reviewId);
+        }
+    }
+
     /// <summary>A principal with a name and no reviewer role.</summary>
     protected static ClaimsPrincipal Principal(string name) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], "test"));
