@@ -13,7 +13,7 @@ namespace SafeOpenAI;
 /// Matching (<see cref="KeywordMatcher"/>): whole words, case-insensitive, after Unicode NFKC, removal
 /// of zero-width and bidi-control characters, folding of Cyrillic, Greek and IPA look-alike letters to
 /// Latin (Unicode Technical Standard #39), and folding of leetspeak digits inside words, so <c>ACME</c>,
-/// <c>Ａｃｍｅ</c> (full-width), <c>Ac​me</c> (zero-width space), <c>Аcme</c> (Cyrillic А) and <c>4cme</c>
+/// <c>Ａｃｍｅ</c> (full-width), <c>Ac&#x200B;me</c> (zero-width space), <c>Аcme</c> (Cyrillic А) and <c>4cme</c>
 /// all match the term <c>acme</c>; base64, hex, percent-encoded and rot13 spans are decoded and
 /// matched too. Not matched: other inflections (<c>acmes</c>), hyphen or no-space variants of a phrase
 /// (<c>acme-cloud</c> for <c>acme cloud</c>), spaced-out letters (<c>a c m e</c>), and translations or
