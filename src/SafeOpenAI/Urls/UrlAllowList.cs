@@ -1,6 +1,8 @@
+using System.Net;
+
 namespace SafeOpenAI;
 
-/// <summary>The compiled <see cref="UrlFilterOptions.AllowedHosts"/>: exact hosts, wildcard suffixes, and URL entries with a scheme and path prefix. Immutable and thread-safe.</summary>
+/// <summary>The compiled <see cref="UrlFilterOptions.AllowedHosts"/>: exact hosts (and their <c>www.</c> form), wildcard suffixes, IP ranges in CIDR notation, and URL entries with a scheme and path prefix. Immutable and thread-safe.</summary>
 internal sealed class UrlAllowList
 {
     private readonly Entry[] _entries;
@@ -28,7 +30,18 @@ internal sealed class UrlAllowList
     {
         foreach (var entry in _entries)
         {
-            var hostMatches = string.Equals(host.Name, entry.Host, StringComparison.Ordinal) ||
+            if (entry.Network is { } network)
+            {
+                if (host.IsIpLiteral && IPAddress.TryParse(host.Name, out var address) && network.Contains(address))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            // A listed host also covers its www. form, as OpenAI Guardrails' allow-list does.
+            var hostMatches = string.Equals(host.Name, "www." + entry.Host, StringComparison.Ordinal) || string.Equals(host.Name, entry.Host, StringComparison.Ordinal) ||
                 ((entry.Wildcard || _allowSubdomains) && !host.IsIpLiteral && host.Name.Length > entry.Host.Length &&
                  host.Name.EndsWith(entry.Host, StringComparison.Ordinal) && host.Name[host.Name.Length - entry.Host.Length - 1] == '.');
             if (!hostMatches)
@@ -71,6 +84,11 @@ internal sealed class UrlAllowList
             text = text[(schemeEnd + 3)..];
         }
 
+        if (scheme is null && text.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(text, out var network))
+        {
+            return new Entry(network.BaseAddress.ToString(), false, null, null, network);
+        }
+
         string? path = null;
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
@@ -106,8 +124,8 @@ internal sealed class UrlAllowList
             throw new ArgumentException($"The URL allow-list entry '{raw}' names no host; write a host (example.com), a wildcard (*.example.com) or a URL (https://example.com/docs).", parameterName);
         }
 
-        return new Entry(host, wildcard, scheme, path);
+        return new Entry(host, wildcard, scheme, path, null);
     }
 
-    private sealed record Entry(string Host, bool Wildcard, string? Scheme, string? PathPrefix);
+    private sealed record Entry(string Host, bool Wildcard, string? Scheme, string? PathPrefix, IPNetwork? Network);
 }

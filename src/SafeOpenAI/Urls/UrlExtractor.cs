@@ -294,6 +294,21 @@ internal static class UrlExtractor
 
     private static int TrimEnd(string text, int end, int floor)
     {
+        // Brackets are counted once, so trimming a run of closers stays linear.
+        int parens = 0, squares = 0, braces = 0;
+        foreach (var c in text.AsSpan(floor, end - floor))
+        {
+            switch (c)
+            {
+                case '(': parens++; break;
+                case ')': parens--; break;
+                case '[': squares++; break;
+                case ']': squares--; break;
+                case '{': braces++; break;
+                case '}': braces--; break;
+            }
+        }
+
         while (end > floor)
         {
             var last = text[end - 1];
@@ -301,8 +316,12 @@ internal static class UrlExtractor
             {
                 end--;
             }
-            else if (last is ')' or ']' or '}' && !Balanced(text.AsSpan(floor, end - floor), last))
+            else if ((last == ')' && parens < 0) || (last == ']' && squares < 0) || (last == '}' && braces < 0))
             {
+                // An unbalanced closer belongs to the sentence around the URL: "(see https://example.com/a)".
+                parens += last == ')' ? 1 : 0;
+                squares += last == ']' ? 1 : 0;
+                braces += last == '}' ? 1 : 0;
                 end--;
             }
             else
@@ -312,25 +331,6 @@ internal static class UrlExtractor
         }
 
         return end;
-    }
-
-    private static bool Balanced(ReadOnlySpan<char> url, char close)
-    {
-        var open = close switch { ')' => '(', ']' => '[', _ => '{' };
-        var depth = 0;
-        foreach (var c in url)
-        {
-            if (c == open)
-            {
-                depth++;
-            }
-            else if (c == close)
-            {
-                depth--;
-            }
-        }
-
-        return depth >= 0;
     }
 
     private static bool IsTrailingPunctuation(char c) => c is '.' or ',' or ';' or ':' or '!' or '?' or '\'' or '"' or '*' or '_' or '~' or '\u3002' or '\uFF0C';

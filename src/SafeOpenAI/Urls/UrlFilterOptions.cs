@@ -16,9 +16,10 @@ public sealed class UrlFilterOptions
 {
     /// <summary>
     /// Gets the hosts URLs may point to; empty (default) for any host that is not dangerous.
-    /// An entry is a host name (<c>example.com</c>: that host only, or its subdomains too when
-    /// <see cref="AllowSubdomains"/> is on), a wildcard (<c>*.example.com</c>: the host and every
-    /// subdomain), an IP literal (<c>10.0.0.5</c>, <c>[::1]</c>), or a URL
+    /// An entry is a host name (<c>example.com</c>: that host and <c>www.example.com</c>, or every subdomain
+    /// when <see cref="AllowSubdomains"/> is on), a wildcard (<c>*.example.com</c>: the host and every
+    /// subdomain), an IP literal (<c>10.0.0.5</c>, <c>[::1]</c>), an IP range in CIDR notation
+    /// (<c>10.0.0.0/8</c>, <c>2001:db8::/32</c>), or a URL
     /// (<c>https://docs.example.com/guide</c>: that host, only with that scheme, and only paths under that path).
     /// Host names are compared case-insensitively after IDNA (Unicode names match their <c>xn--</c> form).
     /// </summary>

@@ -9,6 +9,7 @@ public class KeywordMatcherTests
     [TestCase("ACME is big")]
     [TestCase("acme.")]
     [TestCase("(Acme)")]
+    [TestCase("Acme's pricing")]
     [TestCase("Ａｃｍｅ full-width")]
     [TestCase("Ac\u200Bme with a zero-width space")]
     [TestCase("\u0410cme with a Cyrillic A")]

@@ -75,6 +75,7 @@ public class UrlFilterTests
     [TestCase("https://docs.example.com/a", SafetyAction.Allow)]
     [TestCase("docs.example.com", SafetyAction.Allow)]
     [TestCase("https://DOCS.Example.com./a", SafetyAction.Allow)]
+    [TestCase("https://www.docs.example.com/a", SafetyAction.Allow)]
     [TestCase("https://api.docs.example.com/a", SafetyAction.Block)]
     [TestCase("https://example.com/a", SafetyAction.Block)]
     [TestCase("https://docs.example.com.evil.net/a", SafetyAction.Block)]
@@ -92,6 +93,7 @@ public class UrlFilterTests
 
     [TestCase("https://example.com/", SafetyAction.Allow)]
     [TestCase("https://a.b.example.com/", SafetyAction.Allow)]
+    [TestCase("https://www.example.com/", SafetyAction.Allow)]
     [TestCase("https://notexample.com/", SafetyAction.Block)]
     public async Task Subdomains_are_allowed_when_asked(string url, SafetyAction expected)
     {
@@ -122,6 +124,13 @@ public class UrlFilterTests
         Assert.That((await InputVerdict("http://10.0.0.5/status", configure)).Action, Is.EqualTo(SafetyAction.Allow));
         Assert.That((await InputVerdict("http://u:p@10.0.0.5/status", configure)).Code, Is.EqualTo("url.credentials"));
     }
+
+    [TestCase("http://10.1.2.3/", SafetyAction.Allow)]
+    [TestCase("http://11.0.0.1/", SafetyAction.Block)]
+    [TestCase("http://[2001:db8::5]/", SafetyAction.Allow)]
+    [TestCase("http://[2001:db9::5]/", SafetyAction.Block)]
+    public async Task Ip_ranges_can_be_listed_in_cidr_notation(string url, SafetyAction expected) =>
+        Assert.That((await InputVerdict(url, o => { o.AllowedHosts.Add("10.0.0.0/8"); o.AllowedHosts.Add("2001:db8::/32"); })).Action, Is.EqualTo(expected));
 
     [Test]
     public async Task A_unicode_allow_list_entry_matches_its_punycode_form()
