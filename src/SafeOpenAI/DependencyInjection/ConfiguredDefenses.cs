@@ -16,6 +16,9 @@ internal static class ConfiguredDefenses
     public const string EnabledKey = "Enabled";
 
     public const string Secrets = "Secrets";
+    public const string UrlFilter = "UrlFilter";
+    public const string KeywordFilter = "KeywordFilter";
+    public const string CompetitorFilter = "CompetitorFilter";
     public const string PiiRedaction = "PiiRedaction";
     public const string PromptInjection = "PromptInjection";
     public const string Spotlighting = "Spotlighting";
@@ -37,6 +40,22 @@ internal static class ConfiguredDefenses
         {
             Probe(section, static s => new SecretsGuard(Bind(s, new SecretsGuardOptions())));
             builder.AddSecretsGuard(o => Bind(section, o));
+        }),
+        new(UrlFilter, "URL filter", typeof(UrlFilterOptions), None, static (builder, section, _) =>
+        {
+            // Before PII redaction, which replaces URLs with placeholders the filter cannot judge.
+            Probe(section, static s => new UrlFilter(Bind(s, new UrlFilterOptions())));
+            builder.AddUrlFilter(o => Bind(section, o));
+        }),
+        new(KeywordFilter, "keyword filter", typeof(KeywordFilterOptions), None, static (builder, section, _) =>
+        {
+            Probe(section, static s => new KeywordFilter(Bind(s, new KeywordFilterOptions())));
+            builder.AddKeywordFilter(o => Bind(section, o));
+        }),
+        new(CompetitorFilter, "competitor filter", typeof(KeywordFilterOptions), None, static (builder, section, _) =>
+        {
+            Probe(section, static s => global::SafeOpenAI.KeywordFilter.ForCompetitors(Bind(s, new KeywordFilterOptions())));
+            builder.AddCompetitorFilter(o => Bind(section, o));
         }),
         new(PiiRedaction, "PII redaction", typeof(PiiRedactionOptions), new Dictionary<string, string> { ["Recognizers"] = RecognizersInCode }, static (builder, section, root) =>
         {

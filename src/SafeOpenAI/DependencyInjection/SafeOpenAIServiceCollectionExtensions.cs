@@ -26,8 +26,8 @@ public static class SafeOpenAIServiceCollectionExtensions
     /// <returns>A builder to add or replace stages.</returns>
     /// <remarks>
     /// The optional defenses switched on under <c>&lt;section&gt;:Defenses:&lt;Name&gt;:Enabled</c>
-    /// (<c>Secrets</c>, <c>PiiRedaction</c>, <c>PromptInjection</c>, <c>Spotlighting</c>,
-    /// <c>CanaryTokens</c>, <c>PiiLeakCheck</c>, <c>Groundedness</c>, <c>RiskDomainReview</c>,
+    /// (<c>Secrets</c>, <c>UrlFilter</c>, <c>KeywordFilter</c>, <c>CompetitorFilter</c>, <c>PiiRedaction</c>,
+    /// <c>PromptInjection</c>, <c>Spotlighting</c>, <c>CanaryTokens</c>, <c>ToolCalls</c>, <c>PiiLeakCheck</c>, <c>Groundedness</c>, <c>RiskDomainReview</c>,
     /// <c>HumanReview</c>) are added here, in that order, each with its options bound from its
     /// subsection; a listed collection replaces the option's default list. Stages added on the
     /// returned builder run after them. The defenses are read once, by the first call.

@@ -13,7 +13,7 @@ public class ConfiguredDefensesTests
 {
     private static readonly string[] DefenseStages =
     [
-        "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryToken",
+        "Secrets", "UrlFilter", "KeywordFilter", "CompetitorFilter", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryToken",
         "PiiRestore", "CanaryLeak", "ToolCalls", "PiiLeak", "Groundedness", "RiskDomainReview",
     ];
 
@@ -29,7 +29,8 @@ public class ConfiguredDefensesTests
 
     private static Dictionary<string, string?> AllOn(params (string, string?)[] more) => ConfiguredHost.Settings(
     [
-        On("Secrets"), On("PiiRedaction"), On("PromptInjection"), On("Spotlighting"), On("CanaryTokens"),
+        On("Secrets"), On("UrlFilter"), On("KeywordFilter"), ("SafeOpenAI:Defenses:KeywordFilter:Keywords:0", "Project Falcon"),
+        On("CompetitorFilter"), ("SafeOpenAI:Defenses:CompetitorFilter:Keywords:0", "Acme"), On("PiiRedaction"), On("PromptInjection"), On("Spotlighting"), On("CanaryTokens"),
         On("ToolCalls"), On("PiiLeakCheck"), On("Groundedness"), On("RiskDomainReview"), On("HumanReview"), .. more,
     ]);
 
@@ -44,8 +45,8 @@ public class ConfiguredDefensesTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(input, Is.EqualTo(new[] { "InputLength", "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryToken", "CodeGuard" }));
-            Assert.That(output, Is.EqualTo(new[] { "JsonSchemaValidator", "PiiRestore", "CanaryLeak", "ToolCalls", "PiiLeak", "Groundedness", "RiskDomainReview", "CodeValidator" }));
+            Assert.That(input, Is.EqualTo(new[] { "InputLength", "Secrets", "UrlFilter", "KeywordFilter", "CompetitorFilter", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryToken", "CodeGuard" }));
+            Assert.That(output, Is.EqualTo(new[] { "JsonSchemaValidator", "UrlFilter", "KeywordFilter", "CompetitorFilter", "PiiRestore", "CanaryLeak", "ToolCalls", "PiiLeak", "Groundedness", "RiskDomainReview", "CodeValidator" }));
             Assert.That(host.Services.GetService<IHumanReviewQueue>(), Is.Not.Null, "HumanReview registers the queue");
         });
     }
@@ -364,8 +365,8 @@ public class ConfiguredDefensesTests
     {
         Assert.That(
             ConfiguredDefenses.All.Select(d => d.Name),
-            Is.EqualTo(new[] { "Secrets", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryTokens", "ToolCalls", "PiiLeakCheck", "Groundedness", "RiskDomainReview", "HumanReview" }));
+            Is.EqualTo(new[] { "Secrets", "UrlFilter", "KeywordFilter", "CompetitorFilter", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryTokens", "ToolCalls", "PiiLeakCheck", "Groundedness", "RiskDomainReview", "HumanReview" }));
         Assert.That(JsonSerializer.Serialize(ConfiguredDefenses.All.Select(d => d.OptionsType?.Name)), Is.EqualTo(
-            "[\"SecretsGuardOptions\",\"PiiRedactionOptions\",\"PromptInjectionGuardOptions\",\"SpotlightingOptions\",\"CanaryTokenOptions\",\"ToolCallGuardOptions\",\"PiiLeakOptions\",\"GroundednessOptions\",\"RiskDomainReviewOptions\",null]"));
+            "[\"SecretsGuardOptions\",\"UrlFilterOptions\",\"KeywordFilterOptions\",\"KeywordFilterOptions\",\"PiiRedactionOptions\",\"PromptInjectionGuardOptions\",\"SpotlightingOptions\",\"CanaryTokenOptions\",\"ToolCallGuardOptions\",\"PiiLeakOptions\",\"GroundednessOptions\",\"RiskDomainReviewOptions\",null]"));
     }
 }
