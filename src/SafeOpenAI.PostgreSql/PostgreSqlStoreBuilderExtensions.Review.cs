@@ -29,6 +29,6 @@ public static partial class PostgreSqlStoreBuilderExtensions
         services.AddSingleton<IReviewAccessLog>(sp => sp.GetRequiredService<PostgreSqlReviewStore>());
         services.AddSingleton(sp => new PostgreSqlFeedbackStore(sp.GetRequiredService<PostgreSqlDatabase>(), ownsDatabase: false));
         services.AddSingleton<IFeedbackStore>(sp => sp.GetRequiredService<PostgreSqlFeedbackStore>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SafeOpenAIOptions>, PostgreSqlReviewKeyValidator>());
+        services.TryAddEnumerable(DurableReviewStoreKeyValidator.Descriptor(nameof(UsePostgreSqlStore)));
     }
 }

@@ -62,7 +62,7 @@ public static class SqliteHumanReviewBuilderExtensions
         services.AddSingleton<IReviewAccessLog>(reviews);
         services.AddSingleton(feedback);
         services.AddSingleton<IFeedbackStore>(feedback);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SafeOpenAIOptions>, SqliteHumanReviewKeyValidator>());
+        services.TryAddEnumerable(DurableReviewStoreKeyValidator.Descriptor(nameof(UseSqliteHumanReview)));
         return builder;
     }
 }

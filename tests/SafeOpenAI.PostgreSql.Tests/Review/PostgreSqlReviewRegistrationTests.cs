@@ -79,6 +79,19 @@ public class PostgreSqlReviewRegistrationTests
         Assert.That(host.Services.GetRequiredService<IReviewStore>(), Is.InstanceOf<PostgreSqlReviewStore>());
     }
 
+    [Test]
+    public async Task An_audit_only_host_without_human_review_needs_no_material_key()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSafeOpenAI(o => Valid(o, null)).UsePostgreSqlStore(await PostgreSqlServerFixture.CreateDatabaseAsync());
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.That(host.Services.GetRequiredService<IAuditSink>(), Is.InstanceOf<PostgreSqlAuditSink>());
+    }
+
     /// <summary>Options that pass validation but for the material key; the API key is never used (nothing is called).</summary>
     private static void Valid(SafeOpenAIOptions options, string? materialKey)
     {
