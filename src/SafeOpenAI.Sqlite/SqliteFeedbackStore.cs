@@ -42,11 +42,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDurableReviewStore
     /// <exception cref="SqliteException">The file cannot be written.</exception>
     public async Task AddAsync(FeedbackEntry entry, CancellationToken cancellationToken)
     {
-        Validate(entry, nameof(entry));
-        if (entry.Version != 1)
-        {
-            throw new ArgumentException($"A new feedback report starts at version 1; report '{entry.ReportId}' has version {entry.Version}.", nameof(entry));
-        }
+        DurableStoreArguments.NewFeedback(entry, nameof(entry));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -108,11 +104,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDurableReviewStore
     /// <exception cref="SqliteException">The file cannot be written.</exception>
     public async Task<bool> TryReplaceAsync(FeedbackEntry updated, long expectedVersion, CancellationToken cancellationToken)
     {
-        Validate(updated, nameof(updated));
-        if (updated.Version != expectedVersion + 1)
-        {
-            throw new ArgumentException($"The new state of feedback report '{updated.ReportId}' must carry version {expectedVersion + 1} (the expected version + 1), not {updated.Version}.", nameof(updated));
-        }
+        DurableStoreArguments.FeedbackReplacement(updated, expectedVersion, nameof(updated));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -122,20 +114,6 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDurableReviewStore
             SqliteFeedbackRows.Bind(command, updated);
             command.Parameters.AddWithValue("$expected", expectedVersion);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-    }
-
-    private static void Validate(FeedbackEntry entry, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(entry, paramName);
-        if (string.IsNullOrEmpty(entry.ReportId) || string.IsNullOrEmpty(entry.AuditId))
-        {
-            throw new ArgumentException("The feedback report's ReportId and AuditId are required.", paramName);
-        }
-
-        if (!Enum.IsDefined(entry.Category) || !Enum.IsDefined(entry.Triage))
-        {
-            throw new ArgumentException($"Feedback report '{entry.ReportId}' has an undefined category ({(int)entry.Category}) or triage status ({(int)entry.Triage}).", paramName);
         }
     }
 }

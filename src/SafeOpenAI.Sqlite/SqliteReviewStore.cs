@@ -50,11 +50,7 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog, IDurable
     /// <exception cref="SqliteException">The file cannot be written.</exception>
     public async Task AddAsync(ReviewRecord record, CancellationToken cancellationToken)
     {
-        Validate(record, nameof(record));
-        if (record.Version != 1)
-        {
-            throw new ArgumentException($"A new review starts at version 1; review '{record.Summary.ReviewId}' has version {record.Version}.", nameof(record));
-        }
+        DurableStoreArguments.NewReview(record, nameof(record));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -116,11 +112,7 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog, IDurable
     /// <exception cref="SqliteException">The file cannot be written.</exception>
     public async Task<bool> TryReplaceAsync(ReviewRecord updated, long expectedVersion, CancellationToken cancellationToken)
     {
-        Validate(updated, nameof(updated));
-        if (updated.Version != expectedVersion + 1)
-        {
-            throw new ArgumentException($"The new state of review '{updated.Summary.ReviewId}' must carry version {expectedVersion + 1} (the expected version + 1), not {updated.Version}.", nameof(updated));
-        }
+        DurableStoreArguments.ReviewReplacement(updated, expectedVersion, nameof(updated));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -138,13 +130,7 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog, IDurable
     /// <exception cref="SqliteException">The file cannot be written: the entry is not stored, and the caller must not show what it records.</exception>
     public async Task AppendAsync(ReviewAccessEntry entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentException.ThrowIfNullOrEmpty(entry.SubjectId, nameof(entry));
-        ArgumentException.ThrowIfNullOrEmpty(entry.Principal, nameof(entry));
-        if (!Enum.IsDefined(entry.Action))
-        {
-            throw new ArgumentException($"Review access action {(int)entry.Action} is not defined.", nameof(entry));
-        }
+        DurableStoreArguments.AccessEntry(entry, nameof(entry));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -182,29 +168,6 @@ public sealed class SqliteReviewStore : IReviewStore, IReviewAccessLog, IDurable
             }
 
             return entries;
-        }
-    }
-
-    private static void Validate(ReviewRecord record, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(record, paramName);
-        var summary = record.Summary ?? throw new ArgumentException("The record has no summary.", paramName);
-        Required(summary.ReviewId, "ReviewId", paramName);
-        Required(summary.AuditId, "AuditId", paramName);
-        Required(summary.ReasonCode, "ReasonCode", paramName);
-        Required(summary.RequestedBy, "RequestedBy", paramName);
-        Required(record.ProtectedMaterial, "ProtectedMaterial", paramName);
-        if (!Enum.IsDefined(summary.Status) || (summary.Outcome is { } outcome && !Enum.IsDefined(outcome)))
-        {
-            throw new ArgumentException($"Review '{summary.ReviewId}' has an undefined status ({(int)summary.Status}) or outcome ({(int?)summary.Outcome}).", paramName);
-        }
-    }
-
-    private static void Required(string? value, string field, string paramName)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new ArgumentException($"The review's {field} is required.", paramName);
         }
     }
 }

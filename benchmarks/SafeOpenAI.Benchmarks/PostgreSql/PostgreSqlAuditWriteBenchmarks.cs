@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Npgsql;
-using SafeOpenAI.Benchmarks.Sqlite;
 using SafeOpenAI.PostgreSql;
 using SafeOpenAI.Testing;
 
@@ -27,7 +26,7 @@ public class PostgreSqlAuditWriteBenchmarks
     private PostgreSqlDatabase _singleDatabase = null!;
     private PostgreSqlAuditSink _batched = null!;
     private PostgreSqlAuditSink _single = null!;
-    private long _next;
+    private readonly BenchmarkAuditRecords _records = new();
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -62,45 +61,10 @@ public class PostgreSqlAuditWriteBenchmarks
         return database;
     }
 
-    private Task WriteAsync(PostgreSqlAuditSink sink) =>
-        Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
-        {
-            for (var i = 0; i < RecordsPerInvoke / Callers; i++)
-            {
-                await sink.WriteAsync(NextRecord(), CancellationToken.None).ConfigureAwait(false);
-            }
-        })));
-
-    private AuditRecord NextRecord() => new()
-    {
-        AuditId = Guid.NewGuid().ToString("N") + Interlocked.Increment(ref _next),
-        Timestamp = DateTimeOffset.UtcNow,
-        SafetyIdentifier = "5f1d0c6f3a2b4e8d9c7a6b5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c",
-        SessionHash = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
-        Model = "gpt-4o-mini",
-        Outcome = AuditOutcome.Completed,
-        InputHash = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
-        OutputHash = "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef",
-        VerdictCodes = ["PromptInjection:allowed", "Moderation:allowed", "Model:model.completed", "Moderation:allowed"],
-        Usage = new TokenUsage(850, 120, 512, 0),
-        CostUsd = 0.00019950m,
-        Duration = TimeSpan.FromMilliseconds(812),
-        StageDurations =
-        [
-            new AuditStageDuration("PromptInjection", SafetyPhase.Input, TimeSpan.FromTicks(2100)),
-            new AuditStageDuration("Moderation", SafetyPhase.InputModeration, TimeSpan.FromMilliseconds(95)),
-            new AuditStageDuration("Model", SafetyPhase.Model, TimeSpan.FromMilliseconds(640)),
-            new AuditStageDuration("Moderation", SafetyPhase.OutputModeration, TimeSpan.FromMilliseconds(77)),
-        ],
-        ModerationScores =
-        [
-            new AuditModerationScore(SafetyPhase.InputModeration, "harassment", 0.0012, false),
-            new AuditModerationScore(SafetyPhase.OutputModeration, "violence", 0.0008, false),
-        ],
-    };
+    private Task WriteAsync(PostgreSqlAuditSink sink) => _records.WriteConcurrentlyAsync(sink, Callers, RecordsPerInvoke);
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(new RecordsPerSecondColumn());
+        public Config() => AddColumn(PerSecondColumn.Records());
     }
 }

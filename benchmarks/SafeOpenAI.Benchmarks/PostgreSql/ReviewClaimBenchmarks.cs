@@ -158,6 +158,6 @@ public class ReviewClaimBenchmarks
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(new ClaimsPerSecondColumn());
+        public Config() => AddColumn(PerSecondColumn.Claims());
     }
 }

@@ -23,7 +23,7 @@ public class AuditWriteBenchmarks
     private SqliteAuditSink _sink = null!;
     private SqliteConnection _naive = null!;
     private SqliteAuditStatements _naiveStatements = null!;
-    private long _next;
+    private readonly BenchmarkAuditRecords _records = new();
 
     [GlobalSetup]
     public void Setup()
@@ -61,7 +61,7 @@ public class AuditWriteBenchmarks
         var one = new SqliteAuditRow[1];
         for (var i = 0; i < RecordsPerInvoke; i++)
         {
-            one[0] = new SqliteAuditRow(NextRecord());
+            one[0] = new SqliteAuditRow(_records.Next());
             _naiveStatements.Commit(one);
         }
     }
@@ -72,45 +72,10 @@ public class AuditWriteBenchmarks
     [Benchmark(OperationsPerInvoke = RecordsPerInvoke)]
     public Task BatchedWriter256Callers() => Callers(256);
 
-    private Task Callers(int callers) =>
-        Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
-        {
-            for (var i = 0; i < RecordsPerInvoke / callers; i++)
-            {
-                await _sink.WriteAsync(NextRecord(), CancellationToken.None).ConfigureAwait(false);
-            }
-        })));
-
-    private AuditRecord NextRecord() => new()
-    {
-        AuditId = Guid.NewGuid().ToString("N") + Interlocked.Increment(ref _next),
-        Timestamp = DateTimeOffset.UtcNow,
-        SafetyIdentifier = "5f1d0c6f3a2b4e8d9c7a6b5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c",
-        SessionHash = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
-        Model = "gpt-4o-mini",
-        Outcome = AuditOutcome.Completed,
-        InputHash = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
-        OutputHash = "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef",
-        VerdictCodes = ["PromptInjection:allowed", "Moderation:allowed", "Model:model.completed", "Moderation:allowed"],
-        Usage = new TokenUsage(850, 120, 512, 0),
-        CostUsd = 0.00019950m,
-        Duration = TimeSpan.FromMilliseconds(812),
-        StageDurations =
-        [
-            new AuditStageDuration("PromptInjection", SafetyPhase.Input, TimeSpan.FromTicks(2100)),
-            new AuditStageDuration("Moderation", SafetyPhase.InputModeration, TimeSpan.FromMilliseconds(95)),
-            new AuditStageDuration("Model", SafetyPhase.Model, TimeSpan.FromMilliseconds(640)),
-            new AuditStageDuration("Moderation", SafetyPhase.OutputModeration, TimeSpan.FromMilliseconds(77)),
-        ],
-        ModerationScores =
-        [
-            new AuditModerationScore(SafetyPhase.InputModeration, "harassment", 0.0012, false),
-            new AuditModerationScore(SafetyPhase.OutputModeration, "violence", 0.0008, false),
-        ],
-    };
+    private Task Callers(int callers) => _records.WriteConcurrentlyAsync(_sink, callers, RecordsPerInvoke);
 
     private sealed class Config : ManualConfig
     {
-        public Config() => AddColumn(new RecordsPerSecondColumn());
+        public Config() => AddColumn(PerSecondColumn.Records());
     }
 }

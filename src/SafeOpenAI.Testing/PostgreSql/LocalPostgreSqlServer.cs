@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace SafeOpenAI.Testing;
 
@@ -68,7 +66,7 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
             "PostgreSQL's server programs (initdb, pg_ctl, postgres) were not found in /usr/lib/postgresql/<major>/bin or on the PATH; run eng/install-prerequisites.sh (Debian package postgresql).");
         var dropPrivileges = Environment.UserName == "root";
         var directory = System.IO.Directory.CreateTempSubdirectory("safeopenai-postgres-").FullName;
-        var server = new LocalPostgreSqlServer(binDirectory, directory, FreePort(), dropPrivileges);
+        var server = new LocalPostgreSqlServer(binDirectory, directory, LocalServerFolders.FreeLoopbackPort(), dropPrivileges);
         try
         {
             if (dropPrivileges)
@@ -180,18 +178,7 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
             _gate.Release();
         }
 
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary folder is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
-        }
+        LocalServerFolders.TryDelete(Directory);
     }
 
     private string DataDirectory => Path.Combine(Directory, "data");
@@ -215,15 +202,6 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task<string> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)

@@ -70,7 +70,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "redis-server was not found on the PATH, in /usr/bin or in /usr/local/bin; run eng/install-prerequisites.sh (Debian package redis-server).");
         var directory = System.IO.Directory.CreateTempSubdirectory("safeopenai-redis-").FullName;
-        var server = new LocalRedisServer(executable, directory, FreePort(), appendOnly);
+        var server = new LocalRedisServer(executable, directory, LocalServerFolders.FreeLoopbackPort(), appendOnly);
         try
         {
             await server.StartProcessAsync(cancellationToken).ConfigureAwait(false);
@@ -144,18 +144,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
             _gate.Release();
         }
 
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary directory is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same.
-        }
+        LocalServerFolders.TryDelete(Directory);
     }
 
     private static string? FindExecutable()
@@ -171,15 +160,6 @@ public sealed class LocalRedisServer : IAsyncDisposable
         }
 
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)
