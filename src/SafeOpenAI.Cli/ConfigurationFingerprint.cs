@@ -16,7 +16,7 @@ namespace SafeOpenAI.Cli;
 /// Keys are compared case-insensitively, as configuration does: each key is lower-cased, pairs are
 /// sorted ordinally and hashed as <c>key=value</c> lines (UTF-8). Excluded: <c>ApiKey</c>,
 /// <c>Endpoint</c>, <c>Identity:HashKey</c>, <c>Audit:ContentKey</c>, <c>Review:MaterialKey</c>, and the
-/// sections <c>Audit:Sqlite</c>, <c>Review:Sqlite</c>, <c>Redis</c>, <c>Alerts</c>, <c>Access</c>,
+/// sections <c>Audit:Sqlite</c>, <c>Review:Sqlite</c>, <c>PostgreSql</c>, <c>Redis</c>, <c>Alerts</c>, <c>Access</c>,
 /// <c>Deployment</c>: none of them changes what a stage decides, and secrets must not be hashed into a
 /// report (a fingerprint of a short secret can be guessed). Stateless; thread-safe.
 /// </remarks>
@@ -29,7 +29,7 @@ internal static class ConfigurationFingerprint
 
     private static readonly string[] ExcludedSections =
     [
-        "audit:sqlite", "review:sqlite", "redis", "alerts", "access", "deployment",
+        "audit:sqlite", "review:sqlite", "postgresql", "redis", "alerts", "access", "deployment",
     ];
 
     /// <summary>Computes the fingerprint of a <c>SafeOpenAI</c> section.</summary>

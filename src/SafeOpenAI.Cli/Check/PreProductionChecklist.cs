@@ -108,7 +108,7 @@ internal static class PreProductionChecklist
             }
         }
 
-        foreach (var key in new[] { "Audit:Sqlite:ConnectionString", "Review:Sqlite:ConnectionString", "Redis:Configuration" })
+        foreach (var key in new[] { "Audit:Sqlite:ConnectionString", "Review:Sqlite:ConnectionString", "PostgreSql:ConnectionString", "Redis:Configuration" })
         {
             if (c.IsInFile(key) && HasPassword(c[key]))
             {
@@ -342,6 +342,9 @@ internal static class PreProductionChecklist
             : new(Id, Title, CheckStatus.Warn, key, $"Budgets are kept in memory, per instance: with more than one instance, each user gets the limits once per instance. Set {key} and call UseRedisBudgets.", Source, CheckGroup.LimitsAndBudgets);
     }
 
+    private static string Captured(CheckConfiguration c) =>
+        Bool(c, "Audit:CaptureContent", false) ? "captured, encrypted (AES-256-GCM)." : "not captured.";
+
     private static CheckItem DurableAudit(CheckConfiguration c)
     {
         const string Id = "oversight.audit";
@@ -349,9 +352,14 @@ internal static class PreProductionChecklist
         var key = CheckConfiguration.Key("Audit:Sqlite:ConnectionString");
         var source = CheckSources.Cite(CheckSources.ProductionBestPractices, "4. Monitoring and Audit Logging: Log All API Calls") + "; " +
             CheckSources.Cite(CheckSources.ProductionBestPractices, "Pre-Production Checklist: Implement comprehensive audit logging");
+        if (c["PostgreSql:ConnectionString"] is not null)
+        {
+            return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("PostgreSql:ConnectionString"), "Every call is recorded in the PostgreSQL audit store every instance shares (UsePostgreSqlStore); content is " + Captured(c), source, CheckGroup.Oversight);
+        }
+
         return c["Audit:Sqlite:ConnectionString"] is not null
-            ? new(Id, Title, CheckStatus.Pass, key, "Every call is recorded in a SQLite audit store (UseSqliteAudit); content is " + (Bool(c, "Audit:CaptureContent", false) ? "captured, encrypted (AES-256-GCM)." : "not captured."), source, CheckGroup.Oversight)
-            : new(Id, Title, CheckStatus.Fail, key, $"Audit records go to the logger only: set {key} and call UseSqliteAudit so that records survive restarts and can be queried with 'safeopenai audit'.", source, CheckGroup.Oversight);
+            ? new(Id, Title, CheckStatus.Pass, key, "Every call is recorded in a SQLite audit store (UseSqliteAudit); content is " + Captured(c), source, CheckGroup.Oversight)
+            : new(Id, Title, CheckStatus.Fail, key, $"Audit records go to the logger only: set {key} and call UseSqliteAudit (one machine), or set {CheckConfiguration.Key("PostgreSql:ConnectionString")} and call UsePostgreSqlStore (several instances), so that records survive restarts and can be queried.", source, CheckGroup.Oversight);
     }
 
     private static CheckItem AlertDelivery(CheckConfiguration c)
@@ -421,14 +429,14 @@ internal static class PreProductionChecklist
             missing.Add("Defenses:HumanReview:Enabled");
         }
 
-        if (c["Review:Sqlite:ConnectionString"] is null)
+        if (c["Review:Sqlite:ConnectionString"] is null && c["PostgreSql:ConnectionString"] is null)
         {
             missing.Add("Review:Sqlite:ConnectionString");
         }
 
         var declared = string.Join(", ", domains);
         return missing.Count == 0
-            ? new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Defenses:RiskDomainReview:Enabled"), $"Answers in the declared domains ({declared}) are held for a human reviewer; the review queue is kept in SQLite.", source, CheckGroup.Oversight)
+            ? new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Defenses:RiskDomainReview:Enabled"), $"Answers in the declared domains ({declared}) are held for a human reviewer; the review queue is kept in {(c["PostgreSql:ConnectionString"] is null ? "SQLite" : "PostgreSQL, shared by every instance")}.", source, CheckGroup.Oversight)
             : new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key(missing[0]), $"The application declares high-risk domains ({declared}) but {string.Join(", ", missing.Select(CheckConfiguration.Key))} {(missing.Count == 1 ? "is" : "are")} not set: answers in those domains must be held for human review, in a durable review store.", source, CheckGroup.Oversight);
     }
 

@@ -377,6 +377,46 @@ public class CheckCommandTests
         });
     }
 
+    [Test]
+    public async Task A_shared_postgresql_store_in_place_of_the_sqlite_files_passes_the_audit_and_review_items()
+    {
+        _fixture.WriteConfig(s =>
+        {
+            s["Audit"]!.AsObject().Remove("Sqlite");
+            s["Review"]!.AsObject().Remove("Sqlite");
+            s["PostgreSql"] = new System.Text.Json.Nodes.JsonObject { ["ConnectionString"] = "Host=db.internal;Database=app;Username=app" };
+        });
+
+        var items = Items((await _fixture.RunAsync()).Stdout);
+        var audit = items.Single(i => i.Id == "oversight.audit");
+        var review = items.Single(i => i.Id == "oversight.human_review");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(audit.Status, Is.EqualTo("pass"));
+            Assert.That(audit.Key, Is.EqualTo("SafeOpenAI:PostgreSql:ConnectionString"));
+            Assert.That(audit.Detail, Does.Contain("UsePostgreSqlStore"));
+            Assert.That(review.Status, Is.EqualTo("pass"));
+            Assert.That(review.Detail, Does.Contain("PostgreSQL, shared by every instance"));
+        });
+    }
+
+    [Test]
+    public async Task A_postgresql_password_written_in_the_file_is_reported_by_key_only()
+    {
+        _fixture.WriteConfig(s => s["PostgreSql"] = new System.Text.Json.Nodes.JsonObject { ["ConnectionString"] = "Host=db.internal;Database=app;Username=app;Password=pg-secret-in-file" });
+
+        var result = await _fixture.RunAsync();
+        var secrets = Items(result.Stdout).Single(i => i.Id == "configuration.secrets");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(secrets.Status, Is.EqualTo("fail"));
+            Assert.That(secrets.Detail, Does.Contain("SafeOpenAI:PostgreSql:ConnectionString"));
+            Assert.That(result.Stdout + result.Stderr, Does.Not.Contain("pg-secret-in-file"));
+        });
+    }
+
     [TestCase("Groundedness", "UsesSources", "output.groundedness")]
     [TestCase("ToolCalls", "UsesTools", "output.tool_calls")]
     public async Task An_output_check_is_required_only_when_the_application_declares_what_it_checks(string defense, string declaration, string id)
