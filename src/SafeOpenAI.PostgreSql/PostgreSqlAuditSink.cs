@@ -79,29 +79,8 @@ public sealed class PostgreSqlAuditSink : IAuditSink, IAsyncDisposable
     public async ValueTask WriteAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var pending = new PostgreSqlAuditRow(record);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (_whenFull == AuditQueueFullMode.Fail)
-            {
-                throw new AuditStoreFullException($"The PostgreSQL audit sink's write queue is full ({_capacity} records waiting); the record was not stored.")
-                {
-                    QueueCapacity = _capacity,
-                };
-            }
-
-            try
-            {
-                await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException ex)
-            {
-                throw new ObjectDisposedException(nameof(PostgreSqlAuditSink), ex);
-            }
-        }
-
+        await AuditWriteQueue.EnqueueAsync(_queue, pending, _whenFull, _capacity, this, "PostgreSQL", () => Volatile.Read(ref _disposed) != 0, cancellationToken).ConfigureAwait(false);
         await pending.Committed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
