@@ -59,7 +59,7 @@ public sealed class PostgreSqlAuditSink : IAuditSink, IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _writer = Task.Run(RunWriterAsync);
+        _writer = Task.Run(() => AuditWriteQueue.RunWriterAsync(_queue.Reader, _maxBatchSize, _maxBatchDelay, CommitBatchAsync));
     }
 
     /// <summary>Gets how many transactions the writer has committed (for tests and benchmarks of the batching).</summary>
@@ -94,52 +94,6 @@ public sealed class PostgreSqlAuditSink : IAuditSink, IAsyncDisposable
         }
 
         await _writer.ConfigureAwait(false);
-    }
-
-    private async Task RunWriterAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<PostgreSqlAuditRow>(_maxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < _maxBatchSize && reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (_maxBatchDelay > TimeSpan.Zero)
-            {
-                await FillAsync(reader, batch).ConfigureAwait(false);
-            }
-
-            await CommitBatchAsync(batch).ConfigureAwait(false);
-            batch.Clear();
-        }
-    }
-
-    private async Task FillAsync(ChannelReader<PostgreSqlAuditRow> reader, List<PostgreSqlAuditRow> batch)
-    {
-        var start = Stopwatch.GetTimestamp();
-        while (batch.Count < _maxBatchSize)
-        {
-            if (reader.TryRead(out var item))
-            {
-                batch.Add(item);
-                continue;
-            }
-
-            var remaining = _maxBatchDelay - Stopwatch.GetElapsedTime(start);
-            if (remaining <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            var more = reader.WaitToReadAsync().AsTask();
-            if (await Task.WhenAny(more, Task.Delay(remaining)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
-            {
-                return;
-            }
-        }
     }
 
     private async Task CommitBatchAsync(List<PostgreSqlAuditRow> batch)

@@ -90,7 +90,11 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _writer = Task.Run(RunWriterAsync);
+        _writer = Task.Run(() => AuditWriteQueue.RunWriterAsync(_queue.Reader, _maxBatchSize, _maxBatchDelay, batch =>
+        {
+            CommitBatch(batch);
+            return Task.CompletedTask;
+        }));
     }
 
     /// <summary>Queues the record and completes when the transaction holding it has committed.</summary>
@@ -129,52 +133,6 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
     /// <summary>Flushes and closes synchronously (for containers that dispose synchronously); see <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private async Task RunWriterAsync()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<SqliteAuditRow>(_maxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < _maxBatchSize && reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (_maxBatchDelay > TimeSpan.Zero)
-            {
-                await FillAsync(reader, batch).ConfigureAwait(false);
-            }
-
-            CommitBatch(batch);
-            batch.Clear();
-        }
-    }
-
-    private async Task FillAsync(ChannelReader<SqliteAuditRow> reader, List<SqliteAuditRow> batch)
-    {
-        var start = Stopwatch.GetTimestamp();
-        while (batch.Count < _maxBatchSize)
-        {
-            if (reader.TryRead(out var item))
-            {
-                batch.Add(item);
-                continue;
-            }
-
-            var remaining = _maxBatchDelay - Stopwatch.GetElapsedTime(start);
-            if (remaining <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            var more = reader.WaitToReadAsync().AsTask();
-            if (await Task.WhenAny(more, Task.Delay(remaining)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-    }
 
     private void CommitBatch(List<SqliteAuditRow> batch)
     {

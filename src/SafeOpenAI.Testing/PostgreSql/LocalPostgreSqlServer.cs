@@ -30,11 +30,10 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
     private const string SuperUser = "postgres";
     private const string ServiceAccount = "postgres";
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _binDirectory;
     private readonly bool _dropPrivileges;
+    private readonly LocalServerLifecycle _lifecycle;
     private int _databases;
-    private int _disposed;
 
     private LocalPostgreSqlServer(string binDirectory, string directory, int port, bool dropPrivileges)
     {
@@ -42,6 +41,7 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
         Directory = directory;
         Port = port;
         _dropPrivileges = dropPrivileges;
+        _lifecycle = new LocalServerLifecycle(this);
     }
 
     /// <summary>Gets the TCP port the server listens on, on 127.0.0.1; it stays the same across <see cref="RestartAsync"/>.</summary>
@@ -97,7 +97,7 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public async Task<string> CreateDatabaseAsync(string prefix = "test", CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _lifecycle.ThrowIfDisposed();
         if (prefix.Length is 0 or > 40 || !prefix.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
         {
             throw new ArgumentException($"A database name prefix is 1 to 40 lower-case letters, digits or underscores; '{prefix}' is not.", nameof(prefix));
@@ -121,64 +121,42 @@ public sealed class LocalPostgreSqlServer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the server is down.</returns>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
-    public async Task KillAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await StopServerAsync("immediate", cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task KillAsync(CancellationToken cancellationToken = default) =>
+        _lifecycle.RunAsync(token => StopServerAsync("immediate", token), cancellationToken);
 
     /// <summary>Starts the server again on the same port and data directory (stopping it first if it runs), and waits until it accepts connections.</summary>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task that completes when the server accepts connections.</returns>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     /// <exception cref="InvalidOperationException">The server did not start within 60 seconds.</exception>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await StopServerAsync("immediate", cancellationToken).ConfigureAwait(false);
-            await StartServerAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        _lifecycle.RunAsync(
+            async token =>
+            {
+                await StopServerAsync("immediate", token).ConfigureAwait(false);
+                await StartServerAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>) and deletes its folder. Calling it again does nothing.</summary>
     /// <returns>A task that completes when the server is down and the folder deleted.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        var first = await _lifecycle.DisposeAsync(async () =>
         {
-            return;
-        }
-
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+            try
+            {
+                await StopServerAsync("fast", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // The server never started, or is already down: nothing to stop.
+            }
+        }).ConfigureAwait(false);
+        if (first)
         {
-            await StopServerAsync("fast", CancellationToken.None).ConfigureAwait(false);
+            LocalServerFolders.TryDelete(Directory);
         }
-        catch (InvalidOperationException)
-        {
-            // The server never started, or is already down: nothing to stop.
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        LocalServerFolders.TryDelete(Directory);
     }
 
     private string DataDirectory => Path.Combine(Directory, "data");

@@ -29,11 +29,10 @@ namespace SafeOpenAI.Testing;
 public sealed class LocalRedisServer : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(20);
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _executable;
+    private readonly LocalServerLifecycle _lifecycle;
     private readonly bool _appendOnly;
     private Process? _process;
-    private int _disposed;
 
     private LocalRedisServer(string executable, string directory, int port, bool appendOnly)
     {
@@ -41,6 +40,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
         Directory = directory;
         Port = port;
         _appendOnly = appendOnly;
+        _lifecycle = new LocalServerLifecycle(this);
     }
 
     /// <summary>Gets the TCP port the server listens on, on 127.0.0.1; it stays the same across <see cref="RestartAsync"/>.</summary>
@@ -87,19 +87,8 @@ public sealed class LocalRedisServer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the process is gone.</returns>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
-    public async Task KillAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await KillProcessAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task KillAsync(CancellationToken cancellationToken = default) =>
+        _lifecycle.RunAsync(KillProcessAsync, cancellationToken);
 
     /// <summary>
     /// Starts the server again on the same port with the same directory (killing it first if it
@@ -110,41 +99,23 @@ public sealed class LocalRedisServer : IAsyncDisposable
     /// <returns>A task that completes when the server answers.</returns>
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     /// <exception cref="InvalidOperationException">The server did not start within 20 seconds.</exception>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await KillProcessAsync(cancellationToken).ConfigureAwait(false);
-            await StartProcessAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        _lifecycle.RunAsync(
+            async token =>
+            {
+                await KillProcessAsync(token).ConfigureAwait(false);
+                await StartProcessAsync(token).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     /// <summary>Stops the server process (SIGKILL) and deletes its directory. Calling it again does nothing.</summary>
     /// <returns>A task that completes when the process is gone.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (await _lifecycle.DisposeAsync(() => KillProcessAsync(CancellationToken.None)).ConfigureAwait(false))
         {
-            return;
+            LocalServerFolders.TryDelete(Directory);
         }
-
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await KillProcessAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        LocalServerFolders.TryDelete(Directory);
     }
 
     private static string? FindExecutable()

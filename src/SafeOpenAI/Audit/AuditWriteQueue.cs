@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace SafeOpenAI;
@@ -49,6 +50,62 @@ internal static class AuditWriteQueue
         catch (ChannelClosedException ex)
         {
             throw new ObjectDisposedException(sink.GetType().Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// The background writer's loop: waits for records, takes up to <paramref name="maxBatchSize"/> of them,
+    /// waits up to <paramref name="maxBatchDelay"/> for more when the queue runs dry, and hands each batch to
+    /// <paramref name="commitBatch"/>, until the queue is completed and empty.
+    /// </summary>
+    /// <typeparam name="TRow">The sink's queued row.</typeparam>
+    /// <param name="reader">The queue's reader.</param>
+    /// <param name="maxBatchSize">The most rows in one batch (at least 1).</param>
+    /// <param name="maxBatchDelay">How long to wait for more rows once a batch holds some; zero commits what is queued at once.</param>
+    /// <param name="commitBatch">Stores one batch and completes every row's commit; must not throw (a failed row fails its own caller).</param>
+    /// <returns>A task that completes when the queue is completed and every row committed.</returns>
+    public static async Task RunWriterAsync<TRow>(ChannelReader<TRow> reader, int maxBatchSize, TimeSpan maxBatchDelay, Func<List<TRow>, Task> commitBatch)
+    {
+        var batch = new List<TRow>(maxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < maxBatchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (maxBatchDelay > TimeSpan.Zero)
+            {
+                await FillAsync(reader, batch, maxBatchSize, maxBatchDelay).ConfigureAwait(false);
+            }
+
+            await commitBatch(batch).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    private static async Task FillAsync<TRow>(ChannelReader<TRow> reader, List<TRow> batch, int maxBatchSize, TimeSpan maxBatchDelay)
+    {
+        var start = Stopwatch.GetTimestamp();
+        while (batch.Count < maxBatchSize)
+        {
+            if (reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                continue;
+            }
+
+            var remaining = maxBatchDelay - Stopwatch.GetElapsedTime(start);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var more = reader.WaitToReadAsync().AsTask();
+            if (await Task.WhenAny(more, Task.Delay(remaining)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
+            {
+                return;
+            }
         }
     }
 }
