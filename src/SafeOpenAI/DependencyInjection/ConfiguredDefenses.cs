@@ -25,9 +25,15 @@ internal static class ConfiguredDefenses
     public const string CanaryTokens = "CanaryTokens";
     public const string ToolCalls = "ToolCalls";
     public const string PiiLeakCheck = "PiiLeakCheck";
+    public const string OffTopic = "OffTopic";
+    public const string CustomPromptCheck = "CustomPromptCheck";
     public const string Groundedness = "Groundedness";
     public const string RiskDomainReview = "RiskDomainReview";
     public const string HumanReview = "HumanReview";
+
+    private const string AllowedScopeKey = "AllowedScope";
+    private const string CheckNameKey = "Name";
+    private const string CriterionKey = "Criterion";
 
     private const string RecognizersInCode = "recognizers are objects; add them in code with AddPattern, or add the whole defense in code";
 
@@ -86,6 +92,18 @@ internal static class ConfiguredDefenses
             });
             builder.AddCanaryTokens(o => Bind(section, o));
         }),
+        new(OffTopic, "off-topic check", typeof(ScopeCheckOptions), None, static (builder, section, _) =>
+        {
+            // After redaction: the judge reads the text as the model would, never the raw PII.
+            var scope = Required(section, AllowedScopeKey, "describe the application's scope in a sentence");
+            Probe(section, _ => builder.AddOffTopicCheck(scope, o => Bind(section, o)));
+        }, [AllowedScopeKey]),
+        new(CustomPromptCheck, "custom prompt check", typeof(ScopeCheckOptions), None, static (builder, section, _) =>
+        {
+            var name = Required(section, CheckNameKey, "name the check, for example LegalAdvice");
+            var criterion = Required(section, CriterionKey, "say what the judge flags, in a sentence");
+            Probe(section, _ => builder.AddCustomPromptCheck(name, criterion, o => Bind(section, o)));
+        }, [CheckNameKey, CriterionKey]),
         new(ToolCalls, "tool-call guard", typeof(ToolCallGuardOptions), None, static (builder, section, _) =>
         {
             // First of the output-only checks: a refused tool call ends the answer before the costlier checks read it.
@@ -180,6 +198,16 @@ internal static class ConfiguredDefenses
         {
             own.Registry.MarkDefense(name, All.First(d => d.Name == name).Description);
         }
+    }
+
+    /// <summary>Reads a key the defense cannot do without.</summary>
+    /// <exception cref="ArgumentException">The key is missing or blank; the message names its full path.</exception>
+    private static string Required(IConfigurationSection section, string key, string what)
+    {
+        var value = section[key];
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new ArgumentException($"{section.Path}:{key} is required: {what}.", $"{section.Path}:{key}")
+            : value;
     }
 
     /// <summary>Binds <paramref name="options"/> from <paramref name="section"/>; a listed collection replaces the default one rather than adding to it.</summary>

@@ -26,6 +26,7 @@ internal sealed class ConfiguredDefensesValidator(IConfigurationSection defenses
             var known = defense.OptionsType?.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(static p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase)
                 ?? new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             known.Add(ConfiguredDefenses.EnabledKey);
+            known.UnionWith(defense.ExtraKeys ?? []);
             foreach (var key in child.GetChildren())
             {
                 if (!known.Contains(key.Key))

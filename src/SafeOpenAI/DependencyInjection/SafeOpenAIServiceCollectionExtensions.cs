@@ -161,6 +161,11 @@ public static class SafeOpenAIServiceCollectionExtensions
         return new SafeOpenAIBuilder(services, registry);
     }
 
+    /// <summary>Creates an unguarded chat client of <paramref name="model"/> with SafeOpenAI's API key and endpoint, for a stage's own judge.</summary>
+    /// <exception cref="InvalidOperationException">No API key is configured.</exception>
+    internal static ChatClient CreateChatClient(IServiceProvider services, string model) =>
+        new(model, RequireApiKey(services), ClientOptions(services));
+
     private static SafeOpenAIOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<SafeOpenAIOptions>>().Value;
 
     private static ApiKeyCredential RequireApiKey(IServiceProvider services) =>

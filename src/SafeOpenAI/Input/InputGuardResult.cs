@@ -26,6 +26,12 @@ public sealed class InputGuardResult
     /// </summary>
     public SafetyResponse? Answer { get; }
 
+    /// <summary>
+    /// Gets what the stage's own model call billed (an <see cref="IModelBackedStage"/>'s judge), or
+    /// <see langword="null"/> when it called no model. Set with <see cref="WithModelUsage"/>.
+    /// </summary>
+    public ModelCallUsage? ModelUsage { get; private init; }
+
     /// <summary>Creates the result of a guard that found nothing.</summary>
     /// <param name="stage">The guard's name.</param>
     /// <returns>An Allow result.</returns>
@@ -101,5 +107,15 @@ public sealed class InputGuardResult
         }
 
         return new InputGuardResult(verdict, null, null, answer);
+    }
+
+    /// <summary>Returns a copy of this result that reports what the stage's own model call billed.</summary>
+    /// <param name="usage">The model and tokens billed.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>
+    public InputGuardResult WithModelUsage(ModelCallUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        return new InputGuardResult(Verdict, RewrittenMessages, RewrittenSources, Answer) { ModelUsage = usage };
     }
 }

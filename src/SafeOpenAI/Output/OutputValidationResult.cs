@@ -22,6 +22,12 @@ public sealed class OutputValidationResult
     /// </summary>
     public string? ReaskFeedback { get; }
 
+    /// <summary>
+    /// Gets what the stage's own model call billed (an <see cref="IModelBackedStage"/>'s judge), or
+    /// <see langword="null"/> when it called no model. Set with <see cref="WithModelUsage"/>.
+    /// </summary>
+    public ModelCallUsage? ModelUsage { get; private init; }
+
     /// <summary>Creates the result of a validator that found nothing.</summary>
     /// <param name="stage">The validator's name.</param>
     /// <returns>An Allow result.</returns>
@@ -82,5 +88,15 @@ public sealed class OutputValidationResult
         }
 
         return new OutputValidationResult(verdict, null, feedback);
+    }
+
+    /// <summary>Returns a copy of this result that reports what the stage's own model call billed.</summary>
+    /// <param name="usage">The model and tokens billed.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>
+    public OutputValidationResult WithModelUsage(ModelCallUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        return new OutputValidationResult(Verdict, RewrittenResponse, ReaskFeedback) { ModelUsage = usage };
     }
 }

@@ -43,6 +43,12 @@ internal sealed class PipelineCall
 
     public TokenUsage? BilledUsage { get; set; }
 
+    /// <summary>Gets the model calls of model-backed stages (judges), each to be settled with the call.</summary>
+    public List<StageCharge> StageCharges { get; } = [];
+
+    /// <summary>Gets or sets what the stages' own model calls billed, as settled; empty until settlement.</summary>
+    public IReadOnlyList<StageModelUsage> StageModelUsages { get; set; } = [];
+
     public decimal? CostUsd { get; set; }
 
     public DateTimeOffset StartedAt { get; }

@@ -47,7 +47,7 @@ public sealed partial class SafetyPipeline
 
     private async Task<StageOutcome> RunStreamingStagesAsync(PipelineCall call, SafetyStreamInvoker invokeModel, SafetyStreamReleaser release, CancellationToken cancellationToken)
     {
-        if (await RunInputGuardsAsync(call, cancellationToken).ConfigureAwait(false) is { } inputStop)
+        if (await RunInputGuardsAsync(call, null, cancellationToken).ConfigureAwait(false) is { } inputStop)
         {
             return inputStop;
         }
@@ -208,8 +208,14 @@ public sealed partial class SafetyPipeline
             cancellationToken.ThrowIfCancellationRequested();
             var whole = rewritten ? modelAnswer.WithParts([MessagePart.FromText(answerText)]) : modelAnswer;
             var validatorStart = call.Mark(validator.Name, SafetyPhase.Output);
-            var result = await validator.ValidateAsync(call.Request, whole, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            var (budgetBlock, validated) = await ValidateAsync(call, validator, whole, cancellationToken).ConfigureAwait(false);
+            if (budgetBlock is not null)
+            {
+                call.Timed(validatorStart, budgetBlock);
+                return call.Blocked(budgetBlock);
+            }
+
+            var result = validated!;
             call.Timed(validatorStart, result.Verdict);
             call.Add(result.Verdict, SafetyPhase.Output);
             if (result.Verdict.Action == SafetyAction.Block)
@@ -279,8 +285,13 @@ public sealed partial class SafetyPipeline
         foreach (var validator in stream.WindowValidators)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            var (budgetBlock, validated) = await ValidateAsync(call, validator, response, cancellationToken).ConfigureAwait(false);
+            if (budgetBlock is not null)
+            {
+                return new WindowCheck(call.Blocked(budgetBlock), window.Text);
+            }
+
+            var result = validated!;
             call.Add(result.Verdict, SafetyPhase.Output);
             if (result.Verdict.Action == SafetyAction.Block)
             {

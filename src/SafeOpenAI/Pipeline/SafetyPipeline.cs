@@ -154,7 +154,7 @@ public sealed partial class SafetyPipeline
         call.Timed(settleStart);
 
         var result = outcome is { } done
-            ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd, call.ReviewId)
+            ? new SafetyPipelineResult(done.Status, call.Request, done.Response, call.Verdicts, done.DecisiveVerdict, call.BilledUsage, call.CostUsd, call.ReviewId) { StageModelUsages = call.StageModelUsages }
             : null;
         AuditRecord? record = null;
         Exception? auditFailure = null;
@@ -194,7 +194,8 @@ public sealed partial class SafetyPipeline
 
     private async Task<StageOutcome> RunStagesAsync(PipelineCall call, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
     {
-        if (await RunInputGuardsAsync(call, cancellationToken).ConfigureAwait(false) is { } inputStop)
+        var concurrentGuards = new List<IInputGuard>();
+        if (await RunInputGuardsAsync(call, concurrentGuards, cancellationToken).ConfigureAwait(false) is { } inputStop)
         {
             return inputStop;
         }
@@ -207,15 +208,17 @@ public sealed partial class SafetyPipeline
             {
                 return call.Blocked(verdict);
             }
+
+            moderatedParts = [];
         }
 
         SafetyResponse response;
-        if (moderatedParts.Count > 0 && _moderationOptions.RunInputConcurrently)
+        if (moderatedParts.Count > 0 || concurrentGuards.Count > 0)
         {
-            var (moderationBlock, answer) = await CallModelWithConcurrentModerationAsync(call, moderatedParts, invokeModel, cancellationToken).ConfigureAwait(false);
-            if (moderationBlock is not null)
+            var (checkBlock, answer) = await CallModelWithConcurrentChecksAsync(call, moderatedParts, concurrentGuards, invokeModel, cancellationToken).ConfigureAwait(false);
+            if (checkBlock is not null)
             {
-                return call.Blocked(moderationBlock);
+                return call.Blocked(checkBlock);
             }
 
             response = answer!;
@@ -315,8 +318,12 @@ public sealed partial class SafetyPipeline
     private static string ReviewTextOf(SafetyMessage message) =>
         string.Join("\n", message.Parts.Select(static p => p.Kind == MessagePartKind.Image ? "[image]" : p.Text ?? string.Empty));
 
-    /// <summary>Runs identity, hardening, the budget reservation and the input guards; returns the outcome when one of them ends the call.</summary>
-    private async Task<StageOutcome?> RunInputGuardsAsync(PipelineCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs identity, hardening, the budget reservation and the input guards; returns the outcome when
+    /// one of them ends the call. Guards that run concurrently with the model are put in
+    /// <paramref name="concurrentGuards"/> instead, or run in order when it is <see langword="null"/> (streaming).
+    /// </summary>
+    private async Task<StageOutcome?> RunInputGuardsAsync(PipelineCall call, List<IInputGuard>? concurrentGuards, CancellationToken cancellationToken)
     {
         ApplyIdentity(call);
         ApplyHardening(call);
@@ -337,11 +344,19 @@ public sealed partial class SafetyPipeline
         foreach (var guard in _inputGuards)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var guardStart = call.Mark(guard.Name, SafetyPhase.Input);
-            var result = await guard.InspectAsync(call.Request, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Input guard '{guard.Name}' returned no result.");
-            call.Timed(guardStart, result.Verdict);
-            call.Add(result.Verdict, SafetyPhase.Input);
+            if (concurrentGuards is not null && guard is IConcurrentInputGuard { RunsConcurrentlyWithModel: true })
+            {
+                concurrentGuards.Add(guard);
+                continue;
+            }
+
+            var (judgeBudgetBlock, inspected) = await InspectAsync(call, guard, cancellationToken).ConfigureAwait(false);
+            if (judgeBudgetBlock is not null)
+            {
+                return call.Blocked(judgeBudgetBlock);
+            }
+
+            var result = inspected!;
             if (result.Verdict.Action == SafetyAction.Block)
             {
                 return call.Blocked(result.Verdict);
@@ -396,8 +411,14 @@ public sealed partial class SafetyPipeline
             }
 
             var validatorStart = call.Mark(validator.Name, SafetyPhase.Output);
-            var result = await validator.ValidateAsync(call.Request, response, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Output validator '{validator.Name}' returned no result.");
+            var (budgetBlock, validated) = await ValidateAsync(call, validator, response, cancellationToken).ConfigureAwait(false);
+            if (budgetBlock is not null)
+            {
+                call.Timed(validatorStart, budgetBlock);
+                return new OutputCheck(call.Blocked(budgetBlock), response, null);
+            }
+
+            var result = validated!;
             call.Timed(validatorStart, result.ReaskFeedback is null ? result.Verdict : new SafetyVerdict(validator.Name, SafetyAction.Allow, ReaskCode));
             if (result.ReaskFeedback is not null)
             {
@@ -620,39 +641,7 @@ public sealed partial class SafetyPipeline
         call.Add(ModelVerdict(response), SafetyPhase.Model);
     }
 
-    private async Task<(SafetyVerdict? Block, SafetyResponse? Response)> CallModelWithConcurrentModerationAsync(
-        PipelineCall call, IReadOnlyList<MessagePart> parts, SafetyModelInvoker invokeModel, CancellationToken cancellationToken)
-    {
-        // The model task only returns its answer; the call's state (verdicts, response) is touched
-        // by this method alone, after each await, so moderation and the model never race on it.
-        using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var modelStart = call.Mark(ModelStage, SafetyPhase.Model);
-        var modelTask = InvokeModelAsync(call.Request, invokeModel, modelCancellation.Token);
-        SafetyVerdict verdict;
-        try
-        {
-            verdict = await ModerateAsync(ModerationDirection.Input, parts, call, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await CancelAndObserveAsync(call, modelCancellation, modelTask).ConfigureAwait(false);
-            throw;
-        }
-
-        if (verdict.Action == SafetyAction.Block)
-        {
-            // The answer to a flagged input is never returned; stop paying for it.
-            await CancelAndObserveAsync(call, modelCancellation, modelTask).ConfigureAwait(false);
-            return (verdict, null);
-        }
-
-        var response = await modelTask.ConfigureAwait(false);
-        RecordModelResponse(call, response);
-        call.Timed(modelStart);
-        return (null, response);
-    }
-
-    private static async Task CancelAndObserveAsync(PipelineCall call, CancellationTokenSource cancellation, Task<SafetyResponse> modelTask)
+    private static async Task CancelAndObserveAsync(PipelineCall call, CancellationTokenSource cancellation, Task<SafetyResponse> modelTask, SafetyVerdict? cancelledBy)
     {
         await cancellation.CancelAsync().ConfigureAwait(false);
         try
@@ -662,7 +651,14 @@ public sealed partial class SafetyPipeline
         }
         catch (Exception ex) when (ex is OperationCanceledException || cancellation.IsCancellationRequested)
         {
-            // The model call was abandoned on purpose; its failure is not the call's failure.
+            // The model call was abandoned on purpose; its failure is not the call's failure, and
+            // with no answer its reservation is released at settlement.
+            if (cancelledBy is not null)
+            {
+                call.Add(
+                    new SafetyVerdict(ModelStage, SafetyAction.Allow, "model.cancelled", evidence: new Dictionary<string, string> { ["cancelled_by"] = cancelledBy.Stage, ["cancelled_by_code"] = cancelledBy.Code }),
+                    SafetyPhase.Model);
+            }
         }
     }
 
@@ -784,6 +780,19 @@ public sealed partial class SafetyPipeline
             }
         }
 
+        // The stages' own model calls (judges) are part of what the call cost.
+        var stageUsages = new StageModelUsage?[call.StageCharges.Count];
+        for (var i = 0; i < stageUsages.Length; i++)
+        {
+            if (call.StageCharges[i].Billed() is { } billed)
+            {
+                stageUsages[i] = billed;
+                call.CostUsd = billed.CostUsd is { } cost ? (call.CostUsd ?? 0m) + cost : call.CostUsd;
+            }
+        }
+
+        call.StageModelUsages = stageUsages.OfType<StageModelUsage>().ToArray();
+
         // Every reservation is settled or released, even when another one fails: nothing stays reserved.
         List<Exception>? failures = null;
         for (var i = 0; i < attempts.Count; i++)
@@ -802,6 +811,31 @@ public sealed partial class SafetyPipeline
                 else
                 {
                     // Not reached, failed or cancelled before an answer: nothing was billed that we can know of.
+                    await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        for (var i = 0; i < stageUsages.Length; i++)
+        {
+            if (call.StageCharges[i].Reservation is not { } reservation)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (stageUsages[i] is { } billed)
+                {
+                    await _budgetTracker!.SettleAsync(reservation, billed.Usage, billed.CostUsd, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    // The stage never started: its judge was never asked.
                     await _budgetTracker!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
                 }
             }

@@ -41,8 +41,18 @@ public sealed class SafetyPipelineResult
     /// <summary>Gets the billed tokens, or <see langword="null"/> when the model was not reached.</summary>
     public TokenUsage? Usage { get; }
 
-    /// <summary>Gets the cost in USD, or <see langword="null"/> when the model was not reached or has no known price.</summary>
+    /// <summary>
+    /// Gets the cost in USD of the model's answer and of the stages' own model calls
+    /// (<see cref="StageModelUsages"/>), or <see langword="null"/> when no model was reached or none has a known price.
+    /// </summary>
     public decimal? CostUsd { get; }
+
+    /// <summary>
+    /// Gets what the stages' own model calls (judges, see <see cref="IModelBackedStage"/>) billed, in the
+    /// order they were reserved; empty when no stage called a model. Their tokens are not in <see cref="Usage"/>,
+    /// which is the main model's alone; their cost is in <see cref="CostUsd"/>.
+    /// </summary>
+    public IReadOnlyList<StageModelUsage> StageModelUsages { get; internal init; } = [];
 
     /// <summary>Gets the id of the human review that holds the answer when <see cref="Status"/> is <see cref="SafeChatStatus.PendingReview"/>; otherwise <see langword="null"/>.</summary>
     public string? ReviewId { get; }

@@ -308,6 +308,22 @@ internal sealed class PipelineTelemetry
             _tokenUsage.Record(billed.OutputTokens, output);
         }
 
+        if (_tokenUsage.Enabled)
+        {
+            // A judge's tokens are recorded under its own model, tagged with the stage that asked it.
+            foreach (var judge in call.StageModelUsages)
+            {
+                var input = GenAITags(judge.Model, null);
+                input.Add(Stage, judge.Stage);
+                input.Add(TokenType, "input");
+                _tokenUsage.Record(judge.Usage.InputTokens, input);
+                var output = GenAITags(judge.Model, null);
+                output.Add(Stage, judge.Stage);
+                output.Add(TokenType, "output");
+                _tokenUsage.Record(judge.Usage.OutputTokens, output);
+            }
+        }
+
         _requests.Add(1, new KeyValuePair<string, object?>(Status, status), new KeyValuePair<string, object?>(RequestModel, model));
 
         if (result is { Status: SafeChatStatus.Blocked, DecisiveVerdict: { } decisive })
@@ -341,8 +357,9 @@ internal sealed class PipelineTelemetry
             }
         }
 
-        if (budgetSettled && usage is { } settled)
+        if (budgetSettled && (usage is not null || call.StageModelUsages.Count > 0))
         {
+            var settled = call.StageModelUsages.Aggregate(usage ?? TokenUsage.Zero, static (sum, judge) => sum.Add(judge.Usage));
             _budgetTokens.Add(settled.InputTokens, new KeyValuePair<string, object?>(TokenType, "input"));
             _budgetTokens.Add(settled.OutputTokens, new KeyValuePair<string, object?>(TokenType, "output"));
             if (call.CostUsd is { } settledCost)
