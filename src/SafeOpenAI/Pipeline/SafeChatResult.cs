@@ -16,6 +16,7 @@ public class SafeChatResult
         DecisiveVerdict = outcome.DecisiveVerdict;
         Usage = outcome.Usage;
         CostUsd = outcome.CostUsd;
+        StageModelUsages = outcome.StageModelUsages;
         AuditId = outcome.AuditId;
         ReviewId = outcome.ReviewId;
         SafetyIdentifier = outcome.Request.SafetyIdentifier;
@@ -29,6 +30,7 @@ public class SafeChatResult
         DecisiveVerdict = other.DecisiveVerdict;
         Usage = other.Usage;
         CostUsd = other.CostUsd;
+        StageModelUsages = other.StageModelUsages;
         AuditId = other.AuditId;
         ReviewId = other.ReviewId;
         SafetyIdentifier = other.SafetyIdentifier;
@@ -49,8 +51,14 @@ public class SafeChatResult
     /// <summary>Gets the billed tokens, or <see langword="null"/> when the model was not reached.</summary>
     public TokenUsage? Usage { get; }
 
-    /// <summary>Gets the cost in USD at list price, or <see langword="null"/> when the model was not reached or has no known price.</summary>
+    /// <summary>
+    /// Gets the cost in USD at list price of the answer and of the stages' own model calls (judges),
+    /// or <see langword="null"/> when no model was reached or none has a known price.
+    /// </summary>
     public decimal? CostUsd { get; }
+
+    /// <summary>Gets what the stages' own model calls (judges such as the off-topic check's) billed; empty when none called a model. Their tokens are not in <see cref="Usage"/>.</summary>
+    public IReadOnlyList<StageModelUsage> StageModelUsages { get; }
 
     /// <summary>Gets the id of the call's audit record, which user feedback reports refer to.</summary>
     public string AuditId { get; }

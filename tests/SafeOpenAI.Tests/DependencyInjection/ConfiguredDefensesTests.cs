@@ -365,8 +365,8 @@ public class ConfiguredDefensesTests
     {
         Assert.That(
             ConfiguredDefenses.All.Select(d => d.Name),
-            Is.EqualTo(new[] { "Secrets", "UrlFilter", "KeywordFilter", "CompetitorFilter", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryTokens", "ToolCalls", "PiiLeakCheck", "Groundedness", "RiskDomainReview", "HumanReview" }));
+            Is.EqualTo(new[] { "Secrets", "UrlFilter", "KeywordFilter", "CompetitorFilter", "PiiRedaction", "PromptInjection", "Spotlighting", "CanaryTokens", "OffTopic", "CustomPromptCheck", "ToolCalls", "PiiLeakCheck", "Groundedness", "RiskDomainReview", "HumanReview" }));
         Assert.That(JsonSerializer.Serialize(ConfiguredDefenses.All.Select(d => d.OptionsType?.Name)), Is.EqualTo(
-            "[\"SecretsGuardOptions\",\"UrlFilterOptions\",\"KeywordFilterOptions\",\"KeywordFilterOptions\",\"PiiRedactionOptions\",\"PromptInjectionGuardOptions\",\"SpotlightingOptions\",\"CanaryTokenOptions\",\"ToolCallGuardOptions\",\"PiiLeakOptions\",\"GroundednessOptions\",\"RiskDomainReviewOptions\",null]"));
+            "[\"SecretsGuardOptions\",\"UrlFilterOptions\",\"KeywordFilterOptions\",\"KeywordFilterOptions\",\"PiiRedactionOptions\",\"PromptInjectionGuardOptions\",\"SpotlightingOptions\",\"CanaryTokenOptions\",\"ScopeCheckOptions\",\"ScopeCheckOptions\",\"ToolCallGuardOptions\",\"PiiLeakOptions\",\"GroundednessOptions\",\"RiskDomainReviewOptions\",null]"));
     }
 }

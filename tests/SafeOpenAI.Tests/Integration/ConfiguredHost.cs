@@ -35,6 +35,10 @@ internal sealed class ConfiguredHost : IAsyncDisposable
         var endpoint = await LocalOpenAIEndpoint.StartAsync();
         try
         {
+            // Clients SafeOpenAI builds itself (a judge's) reach the same local endpoint.
+            settings = new Dictionary<string, string?>(settings);
+            settings.TryAdd("SafeOpenAI:Endpoint", endpoint.BaseUri.ToString());
+            settings.TryAdd("SafeOpenAI:ApiKey", "sk-local-test");
             var services = Register(settings, build);
             services.AddSingleton(endpoint.CreateChatClient("gpt-4o-mini", maxRetries: 0));
             services.AddSingleton(endpoint.CreateModerationClient(maxRetries: 0));

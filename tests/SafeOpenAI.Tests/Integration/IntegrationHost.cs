@@ -39,6 +39,10 @@ internal sealed class IntegrationHost : IAsyncDisposable
         var builder = services.AddSafeOpenAI(options =>
         {
             options.Identity.HashKey = HashKey;
+
+            // Clients SafeOpenAI builds itself (a judge's) reach the same local endpoint.
+            options.Endpoint = endpoint.BaseUri;
+            options.ApiKey = "sk-local-test";
             configure?.Invoke(options);
         });
         builder.UseAuditSink<RecordingAuditSink>();
