@@ -62,6 +62,7 @@ if (prompts.Count == 0)
     await StreamingStep.RunAsync(local, Console.Out, tour.Steps + (local is null ? 5 : 6), cancellation.Token);
     await AbuseStep.RunAsync(local?.BaseUri, printer, Console.Out, tour.Steps + (local is null ? 6 : 7), cancellation.Token);
     await ReviewStep.RunAsync(local?.BaseUri, printer, Console.Out, tour.Steps + (local is null ? 7 : 8), cancellation.Token);
+    await ScopeStep.RunAsync(local, printer, Console.Out, tour.Steps + (local is null ? 8 : 9), cancellation.Token);
 }
 else
 {

@@ -86,7 +86,7 @@ internal sealed class RequestHandler
 
         var answer = new ChatAnswer(
             "chatcmpl-local" + _request.Sequence.ToString("x8", CultureInfo.InvariantCulture),
-            chat.Model,
+            scripted.Model ?? chat.Model,
             DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             content,
             scripted.FinishReason ?? (scripted.ToolCalls.Count > 0 && finishReason == "stop" ? "tool_calls" : finishReason),

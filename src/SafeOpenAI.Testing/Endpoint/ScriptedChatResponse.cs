@@ -54,6 +54,8 @@ public sealed class ScriptedChatResponse
 
     internal string? ContentType { get; private set; }
 
+    internal string? Model { get; private set; }
+
     /// <summary>Creates a response whose answer is the given text.</summary>
     /// <param name="content">The assistant message content.</param>
     /// <returns>The response.</returns>
@@ -174,6 +176,18 @@ public sealed class ScriptedChatResponse
         copy.CompletionTokens = completionTokens;
         copy.CachedTokens = cachedTokens;
         copy.ReasoningTokens = reasoningTokens;
+        return copy;
+    }
+
+    /// <summary>Returns a copy whose answer names <paramref name="model"/> in its <c>model</c> field instead of the requested model.</summary>
+    /// <param name="model">The model name to report.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentException"><paramref name="model"/> is null or white space.</exception>
+    public ScriptedChatResponse WithModel(string model)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        var copy = Clone();
+        copy.Model = model;
         return copy;
     }
 

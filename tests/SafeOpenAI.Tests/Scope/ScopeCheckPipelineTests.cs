@@ -214,6 +214,22 @@ public class ScopeCheckPipelineTests
         Assert.That(result.DecisiveVerdict?.Code, Is.EqualTo("scope.custom:LegalAdvice"));
     }
 
+    [Test]
+    public async Task The_offline_stand_in_judges_by_word_overlap_and_names_itself()
+    {
+        await using var host = await StartAsync(b => b.AddOffTopicCheck(Shop));
+        host.Endpoint.Chat.Handler = OfflineScopeJudge.Answer;
+
+        var onTopic = await host.Client.CompleteAsync(IntegrationHost.Ask("Where is my order? It has not shipped."));
+        var offTopic = await host.Client.CompleteAsync(IntegrationHost.Ask("Compose a sonnet about autumn leaves."));
+
+        Assert.That(onTopic.Status, Is.EqualTo(SafeChatStatus.Completed));
+        Assert.That(offTopic.DecisiveVerdict?.Code, Is.EqualTo("scope.off_topic"));
+        Assert.That(offTopic.StageModelUsages.Single().Model, Is.EqualTo(OfflineScopeJudge.ModelName));
+        Assert.That(offTopic.StageModelUsages.Single().CostUsd, Is.GreaterThan(0m), "priced at the planned judge model");
+        Assert.That(host.Endpoint.ChatRequests.Count(r => r.Model == MainModel), Is.EqualTo(1));
+    }
+
     private static Func<RecordedRequest, ScriptedChatResponse?> JudgeAnswers(string answer, int promptTokens, int completionTokens) =>
         r => r.Model == JudgeModel ? ScriptedChatResponse.Text(answer).WithUsage(promptTokens, completionTokens) : null;
 
