@@ -42,6 +42,24 @@ public class TelemetryMetricsTests
     }
 
     [Test]
+    public async Task A_judges_tokens_are_recorded_under_its_own_model_and_stage()
+    {
+        await using var host = await TelemetryHost.StartAsync(build: b => b.AddOffTopicCheck("Customer support for an online shop."));
+        host.Endpoint.Chat.Handler = r => r.Model == ScopeCheckOptions.DefaultJudgeModel
+            ? ScriptedChatResponse.Text("""{"flagged":false,"confidence":0.9}""").WithUsage(140, 11)
+            : null;
+        using var tokens = Collect<int>(host, SafeOpenAITelemetry.TokenUsageMetric);
+
+        var result = await host.Client.CompleteAsync(IntegrationHost.Ask("Where is my order?"));
+
+        var judge = tokens.GetMeasurementSnapshot()
+            .Where(m => (string?)m.Tags["gen_ai.request.model"] == ScopeCheckOptions.DefaultJudgeModel)
+            .ToDictionary(m => (string)m.Tags["gen_ai.token.type"]!, m => (m.Value, (string?)m.Tags["safeopenai.stage"]));
+        Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Completed));
+        Assert.That(judge, Is.EqualTo(new Dictionary<string, (int, string?)> { ["input"] = (140, "OffTopic"), ["output"] = (11, "OffTopic") }));
+    }
+
+    [Test]
     public async Task The_gen_ai_histograms_carry_the_bucket_boundaries_the_semantic_conventions_advise()
     {
         await using var host = await TelemetryHost.StartAsync();
