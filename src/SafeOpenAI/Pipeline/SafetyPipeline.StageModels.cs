@@ -168,6 +168,21 @@ public sealed partial class SafetyPipeline
 
         try
         {
+            return await AwaitConcurrentChecksAsync(call, running, modelStart, modelTask, modelCancellation, checksCancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The checks' spans end in the order they finish; the caller's current activity is
+            // restored whatever happened, so later stages' HTTP spans never nest under an ended one.
+            Activity.Current = current;
+        }
+    }
+
+    private async Task<(SafetyVerdict? Block, SafetyResponse? Response)> AwaitConcurrentChecksAsync(
+        PipelineCall call, List<ConcurrentCheck> running, StageMark modelStart, Task<SafetyResponse> modelTask, CancellationTokenSource modelCancellation, CancellationTokenSource checksCancellation)
+    {
+        try
+        {
             while (running.Count > 0)
             {
                 var done = await Task.WhenAny(running.Select(static c => c.Task)).ConfigureAwait(false);
