@@ -156,25 +156,32 @@ public class SafeChatClient : ChatClient
 
     /// <inheritdoc cref="ChatClient.CompleteChatAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override async Task<ClientResult<ChatCompletion>> CompleteChatAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
         var (result, raw) = await RunAsync(list, options, null, [], null, cancellationToken).ConfigureAwait(false);
-        return ClientResult.FromValue(CompletionOrRefusal(result), raw ?? new SyntheticPipelineResponse());
+        // The model's own HTTP response holds the answer as the model gave it: it is handed on only
+        // when that is exactly the answer returned, never for a rewritten (redacted) or refused one.
+        var passedUnchanged = result.Status == SafeChatStatus.Completed && result.Response is { IsRewritten: false, RawRepresentation: not null };
+        return ClientResult.FromValue(CompletionOrRefusal(result), passedUnchanged && raw is not null ? raw : new SyntheticPipelineResponse());
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChat(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override ClientResult<ChatCompletion> CompleteChat(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default) =>
         CompleteChatAsync(messages, options, cancellationToken).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="ChatClient.CompleteChatAsync(ChatMessage[])"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override Task<ClientResult<ChatCompletion>> CompleteChatAsync(params ChatMessage[] messages) =>
         CompleteChatAsync(messages, null, CancellationToken.None);
 
     /// <inheritdoc cref="ChatClient.CompleteChat(ChatMessage[])"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override ClientResult<ChatCompletion> CompleteChat(params ChatMessage[] messages) =>
         CompleteChat(messages, null, CancellationToken.None);
 
@@ -431,8 +438,10 @@ public class SafeChatClient : ChatClient
         return new SafeChatResult(result, result.Status == SafeChatStatus.Completed ? OpenAIChatAdapter.ToCompletion(result.Response!) : null);
     }
 
-    private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain) =>
-        new(OpenAIChatAdapter.ToSafetyMessages(messages), Model)
+    private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain)
+    {
+        OpenAIChatAdapter.EnsureSingleChoice(options);
+        return new(OpenAIChatAdapter.ToSafetyMessages(messages), Model)
         {
             Identity = identity ?? _identityAccessor.Current ?? SafetyIdentity.Anonymous,
             SafetyIdentifier = options?.SafetyIdentifier,
@@ -442,6 +451,7 @@ public class SafeChatClient : ChatClient
             ResponseSchema = OpenAIChatAdapter.ReadResponseSchema(options),
             Tools = OpenAIChatAdapter.ReadTools(options),
         };
+    }
 
     private ChatCompletion CompletionOrRefusal(SafetyPipelineResult result)
     {
