@@ -73,6 +73,7 @@ public class SafeChatClient : ChatClient
     /// <returns>Completed with the answer, Blocked or PendingReview with the decisive verdict; always with the verdicts, usage, cost and audit id.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="ArgumentException">A message has an unsupported type.</exception>
+    /// <exception cref="NotSupportedException">The request's options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     /// <exception cref="ClientResultException">The model endpoint failed after the SDK's retries.</exception>
     /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
     public virtual Task<SafeChatResult> CompleteAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
@@ -144,7 +145,7 @@ public class SafeChatClient : ChatClient
     /// <param name="cancellationToken">Cancels the call; the budget is still settled or released and the audit still written.</param>
     /// <returns>The updates as the pipeline releases them; enumerate once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
-    /// <remarks>Enumerating throws <see cref="ClientResultException"/> when the model endpoint failed, and <see cref="OperationCanceledException"/> when the call was cancelled.</remarks>
+    /// <remarks>Enumerating throws <see cref="ClientResultException"/> when the model endpoint failed, <see cref="OperationCanceledException"/> when the call was cancelled, and <see cref="NotSupportedException"/> when the options ask for more than one choice (<c>n</c> &gt; 1).</remarks>
     public virtual SafeChatStreamingResult CompleteStreamingAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
