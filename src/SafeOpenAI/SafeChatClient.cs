@@ -73,6 +73,7 @@ public class SafeChatClient : ChatClient
     /// <returns>Completed with the answer, Blocked or PendingReview with the decisive verdict; always with the verdicts, usage, cost and audit id.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="ArgumentException">A message has an unsupported type.</exception>
+    /// <exception cref="NotSupportedException">The request's options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     /// <exception cref="ClientResultException">The model endpoint failed after the SDK's retries.</exception>
     /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
     public virtual Task<SafeChatResult> CompleteAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
@@ -144,7 +145,7 @@ public class SafeChatClient : ChatClient
     /// <param name="cancellationToken">Cancels the call; the budget is still settled or released and the audit still written.</param>
     /// <returns>The updates as the pipeline releases them; enumerate once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
-    /// <remarks>Enumerating throws <see cref="ClientResultException"/> when the model endpoint failed, and <see cref="OperationCanceledException"/> when the call was cancelled.</remarks>
+    /// <remarks>Enumerating throws <see cref="ClientResultException"/> when the model endpoint failed, <see cref="OperationCanceledException"/> when the call was cancelled, and <see cref="NotSupportedException"/> when the options ask for more than one choice (<c>n</c> &gt; 1).</remarks>
     public virtual SafeChatStreamingResult CompleteStreamingAsync(SafeChatRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -156,25 +157,32 @@ public class SafeChatClient : ChatClient
 
     /// <inheritdoc cref="ChatClient.CompleteChatAsync(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override async Task<ClientResult<ChatCompletion>> CompleteChatAsync(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = OpenAIChatAdapter.Materialize(messages, nameof(messages));
         var (result, raw) = await RunAsync(list, options, null, [], null, cancellationToken).ConfigureAwait(false);
-        return ClientResult.FromValue(CompletionOrRefusal(result), raw ?? new SyntheticPipelineResponse());
+        // The model's own HTTP response holds the answer as the model gave it: it is handed on only
+        // when that is exactly the answer returned, never for a rewritten (redacted) or refused one.
+        var passedUnchanged = result.Status == SafeChatStatus.Completed && result.Response is { IsRewritten: false, RawRepresentation: not null };
+        return ClientResult.FromValue(CompletionOrRefusal(result), passedUnchanged && raw is not null ? raw : new SyntheticPipelineResponse());
     }
 
     /// <inheritdoc cref="ChatClient.CompleteChat(IEnumerable{ChatMessage}, ChatCompletionOptions, CancellationToken)"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override ClientResult<ChatCompletion> CompleteChat(IEnumerable<ChatMessage> messages, ChatCompletionOptions? options = null, CancellationToken cancellationToken = default) =>
         CompleteChatAsync(messages, options, cancellationToken).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="ChatClient.CompleteChatAsync(ChatMessage[])"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override Task<ClientResult<ChatCompletion>> CompleteChatAsync(params ChatMessage[] messages) =>
         CompleteChatAsync(messages, null, CancellationToken.None);
 
     /// <inheritdoc cref="ChatClient.CompleteChat(ChatMessage[])"/>
     /// <exception cref="SafetyViolationException">A stage blocked the call (unless configured to return a refusal).</exception>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice (<c>n</c> &gt; 1): only one answer per call is checked.</exception>
     public override ClientResult<ChatCompletion> CompleteChat(params ChatMessage[] messages) =>
         CompleteChat(messages, null, CancellationToken.None);
 
@@ -431,8 +439,10 @@ public class SafeChatClient : ChatClient
         return new SafeChatResult(result, result.Status == SafeChatStatus.Completed ? OpenAIChatAdapter.ToCompletion(result.Response!) : null);
     }
 
-    private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain) =>
-        new(OpenAIChatAdapter.ToSafetyMessages(messages), Model)
+    private SafetyRequest CreateRequest(IReadOnlyList<ChatMessage> messages, ChatCompletionOptions? options, SafetyIdentity? identity, IReadOnlyList<SourceDocument> sources, string? riskDomain)
+    {
+        OpenAIChatAdapter.EnsureSingleChoice(options);
+        return new(OpenAIChatAdapter.ToSafetyMessages(messages), Model)
         {
             Identity = identity ?? _identityAccessor.Current ?? SafetyIdentity.Anonymous,
             SafetyIdentifier = options?.SafetyIdentifier,
@@ -442,6 +452,7 @@ public class SafeChatClient : ChatClient
             ResponseSchema = OpenAIChatAdapter.ReadResponseSchema(options),
             Tools = OpenAIChatAdapter.ReadTools(options),
         };
+    }
 
     private ChatCompletion CompletionOrRefusal(SafetyPipelineResult result)
     {

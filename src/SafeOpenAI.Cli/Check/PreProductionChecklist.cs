@@ -45,6 +45,7 @@ internal static class PreProductionChecklist
                 "API keys, passwords and tokens in input are blocked or redacted",
                 CheckSources.Cite(CheckSources.ProductionBestPractices, "1. Input-Layer Security: PII Detection and Redaction"), CheckGroup.InputDefenses),
             InputLength(c),
+            OffTopic(c),
             ModerationInput(c),
             ModerationOutput(c),
             ModerationFailurePolicy(c),
@@ -52,6 +53,8 @@ internal static class PreProductionChecklist
             OutputValidation(c),
             Groundedness(c),
             ToolCalls(c),
+            UrlFilter(c),
+            KeywordFilters(c),
             RateLimit(c),
             UserBudget(c),
             CostMonitoring(c),
@@ -152,6 +155,104 @@ internal static class PreProductionChecklist
         }
 
         return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("InputLength:MaxTokens"), string.Create(CultureInfo.InvariantCulture, $"User input is capped at {Limit(tokens, "tokens")} and {Limit(characters, "characters")} per request."), source, CheckGroup.InputDefenses);
+    }
+
+    private static CheckItem OffTopic(CheckConfiguration c)
+    {
+        const string Id = "input.off_topic";
+        const string Title = "Off-topic scope check";
+        var enabledKey = CheckConfiguration.Key("Defenses:OffTopic:Enabled");
+        var source = CheckSources.Cite(CheckSources.SafetyBestPractices, "Adversarial testing") + "; " +
+            CheckSources.Cite(CheckSources.SafetyBestPractices, "Constrain user input and limit output tokens") + "; " +
+            CheckSources.Cite(CheckSources.ProductionBestPractices, "1. Input-Layer Security: Detect and Block Prompt Injection");
+        var purpose = c["Deployment:Purpose"];
+        var scope = c["Defenses:OffTopic:AllowedScope"];
+        if (!Bool(c, "Defenses:OffTopic:Enabled", false))
+        {
+            if (purpose is null && scope is null)
+            {
+                return new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Deployment:Purpose"), "No narrow purpose declared (Deployment:Purpose): a general assistant needs no scope check. Declare the purpose if the application serves one topic.", source, CheckGroup.InputDefenses);
+            }
+
+            var declared = purpose is not null ? "Deployment:Purpose declares a narrow purpose" : "Defenses:OffTopic:AllowedScope describes a scope";
+            return new(Id, Title, CheckStatus.Warn, enabledKey, $"{declared}, but requests outside it still reach the model: set {enabledKey}=true (and AllowedScope) so that a judge model refuses them.", source, CheckGroup.InputDefenses);
+        }
+
+        if (string.IsNullOrWhiteSpace(scope))
+        {
+            return new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Defenses:OffTopic:AllowedScope"), "The off-topic check is on but has no scope: describe the application's scope in a sentence in SafeOpenAI:Defenses:OffTopic:AllowedScope.", source, CheckGroup.InputDefenses);
+        }
+
+        var policy = c["Defenses:OffTopic:FailurePolicy"];
+        if (policy is not null && policy.Equals("FailOpen", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(Id, Title, CheckStatus.Warn, CheckConfiguration.Key("Defenses:OffTopic:FailurePolicy"), "FailOpen: when the judge model fails or answers out of format, the request goes to the model unchecked (scope.judge_failed_open). Set it to FailClosed unless availability matters more than scope.", source, CheckGroup.InputDefenses);
+        }
+
+        var judge = c["Defenses:OffTopic:JudgeModel"] is { } model ? $"judge {model}" : "the default judge model";
+        var threshold = c["Defenses:OffTopic:ConfidenceThreshold"] is { } t ? $", confidence threshold {t}" : string.Empty;
+        var turns = c["Defenses:OffTopic:MaxTurns"] is { } m ? $", {m} previous turns as context" : string.Empty;
+        return new(Id, Title, CheckStatus.Pass, enabledKey, $"On: requests outside the declared scope are refused before the model ({judge}{threshold}{turns}; a failing judge blocks).", source, CheckGroup.InputDefenses);
+    }
+
+    private static CheckItem UrlFilter(CheckConfiguration c)
+    {
+        const string Id = "output.url_filter";
+        const string Title = "URL filter";
+        var enabledKey = CheckConfiguration.Key("Defenses:UrlFilter:Enabled");
+        var source = CheckSources.Cite(CheckSources.SafetyBestPractices, "Constrain user input and limit output tokens") + "; " +
+            CheckSources.Cite(CheckSources.ProductionBestPractices, "3. Output-Layer Security");
+        if (!Bool(c, "Defenses:UrlFilter:Enabled", false))
+        {
+            return new(Id, Title, CheckStatus.Warn, enabledKey, $"Off: links with credentials, IP addresses or look-alike hosts pass in questions, and answers may carry any link to the user. Set {enabledKey}=true (and AllowedHosts for the hosts the application links to).", source, CheckGroup.OutputChecks);
+        }
+
+        var direction = c["Defenses:UrlFilter:Direction"] is { } text && Enum.TryParse<FilterDirection>(text, ignoreCase: true, out var parsed) ? parsed : FilterDirection.Both;
+        if (direction == FilterDirection.Input)
+        {
+            return new(Id, Title, CheckStatus.Warn, CheckConfiguration.Key("Defenses:UrlFilter:Direction"), "Only input is filtered: links in the model's answers (an injected page can plant one) reach the user unchecked. Set it to Both.", source, CheckGroup.OutputChecks);
+        }
+
+        var hosts = c.SafeOpenAI.GetSection("Defenses:UrlFilter:AllowedHosts").GetChildren().Count(h => !string.IsNullOrWhiteSpace(h.Value));
+        var allowList = hosts > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"only {hosts} allowed host pattern(s) pass")
+            : "no allow list: any other host passes";
+        var where = direction == FilterDirection.Both ? "questions and answers" : "answers";
+        return new(Id, Title, CheckStatus.Pass, enabledKey, $"On for {where}: links with credentials, IP addresses and look-alike hosts are refused; {allowList}.", source, CheckGroup.OutputChecks);
+    }
+
+    private static CheckItem KeywordFilters(CheckConfiguration c)
+    {
+        const string Id = "output.keyword_filters";
+        const string Title = "Keyword and competitor filters";
+        var source = CheckSources.Cite(CheckSources.SafetyBestPractices, "Constrain user input and limit output tokens") + "; " +
+            CheckSources.Cite(CheckSources.ProductionBestPractices, "3. Output-Layer Security");
+        var on = new List<string>();
+        foreach (var (name, what) in new[] { ("KeywordFilter", "blocked terms"), ("CompetitorFilter", "competitor names") })
+        {
+            if (!Bool(c, $"Defenses:{name}:Enabled", false))
+            {
+                continue;
+            }
+
+            var keywords = c.SafeOpenAI.GetSection($"Defenses:{name}:Keywords").GetChildren().Count(k => !string.IsNullOrWhiteSpace(k.Value));
+            if (keywords == 0)
+            {
+                return new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key($"Defenses:{name}:Keywords"), $"The {name} is on but lists no terms: add them under SafeOpenAI:Defenses:{name}:Keywords (the host will not start without).", source, CheckGroup.OutputChecks);
+            }
+
+            var direction = c[$"Defenses:{name}:Direction"] is { } text && Enum.TryParse<FilterDirection>(text, ignoreCase: true, out var parsed) ? parsed : FilterDirection.Both;
+            if (direction == FilterDirection.Input)
+            {
+                return new(Id, Title, CheckStatus.Warn, CheckConfiguration.Key($"Defenses:{name}:Direction"), $"The {name} checks input only: the model can still name the {what} in its answers. Set it to Both.", source, CheckGroup.OutputChecks);
+            }
+
+            on.Add(string.Create(CultureInfo.InvariantCulture, $"{keywords} {what} ({(direction == FilterDirection.Both ? "questions and answers" : "answers")})"));
+        }
+
+        return on.Count > 0
+            ? new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Defenses:KeywordFilter:Enabled"), "On: " + string.Join("; ", on) + ".", source, CheckGroup.OutputChecks)
+            : new(Id, Title, CheckStatus.Pass, CheckConfiguration.Key("Defenses:KeywordFilter:Enabled"), "None configured: optional, for terms or competitor names the application must never discuss (Defenses:KeywordFilter, Defenses:CompetitorFilter).", source, CheckGroup.OutputChecks);
     }
 
     private static CheckItem ModerationInput(CheckConfiguration c) => Moderation(

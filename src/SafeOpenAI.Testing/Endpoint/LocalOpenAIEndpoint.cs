@@ -48,6 +48,8 @@ public sealed class LocalOpenAIEndpoint : IAsyncDisposable
     private readonly LocalOpenAIEndpointOptions _options;
     private readonly ConcurrentQueue<RecordedRequest> _recorded = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentQueue<RecordedRequest> _aborted = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<RecordedRequest>> _abortWaiters = new();
     private long _sequence;
     private int _disposed;
 
@@ -80,6 +82,33 @@ public sealed class LocalOpenAIEndpoint : IAsyncDisposable
 
     /// <summary>Gets a snapshot of the recorded moderation requests, oldest first.</summary>
     public IReadOnlyList<RecordedRequest> ModerationRequests => _recorded.Where(r => r.IsModeration).ToArray();
+
+    /// <summary>
+    /// Gets a snapshot of the recorded requests whose client went away (cancelled the call, closed
+    /// the connection) before the endpoint finished its response, oldest first. Requests the
+    /// endpoint stopped itself while shutting down are not listed.
+    /// </summary>
+    /// <remarks>
+    /// This is how a test proves that a caller cancelled an in-flight model call (for example a
+    /// call scripted with <see cref="ScriptedChatResponse.Delayed"/> that the client abandons):
+    /// the endpoint observes the request's own abort, not a guess from timing.
+    /// </remarks>
+    public IReadOnlyList<RecordedRequest> AbortedRequests => _aborted.ToArray();
+
+    /// <summary>
+    /// Waits until the client has aborted the recorded request with the given sequence number
+    /// (see <see cref="AbortedRequests"/>); completes at once when it already has.
+    /// </summary>
+    /// <param name="sequence">The <see cref="RecordedRequest.Sequence"/> of the request.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The aborted request.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    /// <remarks>Thread-safe.</remarks>
+    public Task<RecordedRequest> WaitForAbortAsync(long sequence, CancellationToken cancellationToken = default)
+    {
+        var waiter = _abortWaiters.GetOrAdd(sequence, static _ => new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>Starts an endpoint on 127.0.0.1.</summary>
     /// <param name="options">Settings; the defaults when <see langword="null"/>.</param>
@@ -204,9 +233,10 @@ public sealed class LocalOpenAIEndpoint : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         var cancellationToken = linked.Token;
+        RecordedRequest? recorded = null;
         try
         {
-            var recorded = await RecordAsync(context, cancellationToken).ConfigureAwait(false);
+            recorded = await RecordAsync(context, cancellationToken).ConfigureAwait(false);
             var handler = new RequestHandler(context, recorded, _options, cancellationToken);
             if (!HttpMethods.IsPost(context.Request.Method))
             {
@@ -228,12 +258,26 @@ public sealed class LocalOpenAIEndpoint : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away or the endpoint is stopping: drop the connection.
+            NoteAbort(context, recorded);
             context.Abort();
         }
         catch (IOException) when (cancellationToken.IsCancellationRequested || context.RequestAborted.IsCancellationRequested)
         {
+            NoteAbort(context, recorded);
             context.Abort();
         }
+    }
+
+    private void NoteAbort(HttpContext context, RecordedRequest? recorded)
+    {
+        // Only the client's own abort counts; a request cut by the endpoint's shutdown is not one.
+        if (recorded is null || !context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _aborted.Enqueue(recorded);
+        _abortWaiters.GetOrAdd(recorded.Sequence, static _ => new TaskCompletionSource<RecordedRequest>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(recorded);
     }
 
     private async Task<RecordedRequest> RecordAsync(HttpContext context, CancellationToken cancellationToken)

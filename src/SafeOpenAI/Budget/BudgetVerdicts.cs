@@ -101,7 +101,7 @@ public static class BudgetVerdicts
     /// <summary>Builds the denial of a call whose budget store cannot be reached (fail closed).</summary>
     /// <param name="stage">The tracker's name.</param>
     /// <param name="error">The exception type or a short reason, for the evidence; never a connection string.</param>
-    /// <returns>A Block verdict with code <see cref="BudgetCodes.Unavailable"/>.</returns>
+    /// <returns>A Block verdict with code <see cref="BudgetCodes.Unavailable"/> and evidence <c>error</c> and <c>failure_policy=fail_closed</c>.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static SafetyVerdict Unavailable(string stage, string error)
     {
@@ -111,14 +111,14 @@ public static class BudgetVerdicts
             stage,
             BudgetCodes.Unavailable,
             "The service cannot check usage limits right now; please try again shortly.",
-            new Dictionary<string, string>(1, StringComparer.Ordinal) { ["error"] = error });
+            new Dictionary<string, string>(2, StringComparer.Ordinal) { ["error"] = error, ["failure_policy"] = "fail_closed" });
     }
 
     /// <summary>Builds the verdict of a call admitted by a local fallback tracker because the budget store cannot be reached (fail open).</summary>
     /// <param name="stage">The tracker's name.</param>
     /// <param name="error">The exception type or a short reason, for the evidence.</param>
     /// <param name="fallback">The fallback's verdict (Allow, or its own denial, which is returned unchanged).</param>
-    /// <returns>An Allow verdict with code <see cref="BudgetCodes.Degraded"/>, or <paramref name="fallback"/> when the fallback denied the call.</returns>
+    /// <returns>An Allow verdict with code <see cref="BudgetCodes.Degraded"/> and evidence <c>error</c>, <c>fallback</c> and <c>failure_policy=fail_open</c>, or <paramref name="fallback"/> when the fallback denied the call.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static SafetyVerdict Degraded(string stage, string error, SafetyVerdict fallback)
     {
@@ -134,6 +134,6 @@ public static class BudgetVerdicts
             stage,
             SafetyAction.Allow,
             BudgetCodes.Degraded,
-            evidence: new Dictionary<string, string>(2, StringComparer.Ordinal) { ["error"] = error, ["fallback"] = fallback.Stage });
+            evidence: new Dictionary<string, string>(3, StringComparer.Ordinal) { ["error"] = error, ["fallback"] = fallback.Stage, ["failure_policy"] = "fail_open" });
     }
 }

@@ -27,6 +27,16 @@ public sealed class DeploymentOptions
     /// <summary>Gets or sets a value indicating whether the application offers the model tools (function calling, agents), so that a tool-call guard is expected (<c>UsesTools</c>). Default <see langword="false"/>.</summary>
     public bool UsesTools { get; set; }
 
+    /// <summary>
+    /// Gets or sets the application's purpose in one sentence (<c>Purpose</c>), for example
+    /// "billing and account questions of Contoso customers"; <see langword="null"/> when not declared.
+    /// Declaring it says the application serves a narrow scope, so <c>safeopenai check</c> expects
+    /// the off-topic scope check (<c>SafeOpenAI:Defenses:OffTopic</c>) to be on. The guides' reason:
+    /// OpenAI's safety best practices (https://platform.openai.com/docs/guides/safety-best-practices)
+    /// ask whether the application "wanders off topic" and recommend narrowing inputs and outputs.
+    /// </summary>
+    public string? Purpose { get; set; }
+
     /// <summary>Gets the high-risk domains the application serves (<c>RiskDomains:&lt;n&gt;</c>), for example <c>healthcare</c>, <c>finance</c>, <c>legal</c>, <c>code_generation</c>. Empty by default; no entry may be blank.</summary>
     public IList<string> RiskDomains { get; } = new List<string>();
 

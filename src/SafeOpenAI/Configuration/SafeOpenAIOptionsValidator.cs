@@ -106,6 +106,11 @@ internal sealed class SafeOpenAIOptionsValidator(string sectionPath, IServicePro
             errors.Add($"{key("Deployment:Name")} is blank: name the application, or leave the key out.");
         }
 
+        if (deployment.Purpose is not null && string.IsNullOrWhiteSpace(deployment.Purpose))
+        {
+            errors.Add($"{key("Deployment:Purpose")} is blank: describe the application's purpose in a sentence, or leave the key out.");
+        }
+
         if (deployment.RedTeamReport is not null && string.IsNullOrWhiteSpace(deployment.RedTeamReport))
         {
             errors.Add($"{key("Deployment:RedTeamReport")} is blank: give the path of the latest red-team JSON report, or leave the key out.");

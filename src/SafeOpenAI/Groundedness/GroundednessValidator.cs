@@ -33,7 +33,7 @@ namespace SafeOpenAI;
 /// <c>claim.{i}.sources</c> (comma-separated ids of the supporting sources, best first),
 /// <c>claim.{i}.missing</c> (kinds of content no source has: <c>entity</c>, <c>number</c>,
 /// <c>identifier</c>, <c>quote</c>), <c>claim.{i}.decided_by</c>; with a judge also
-/// <c>judged_claims</c> and <c>judge</c> (<c>ok</c>, <c>failed</c>, <c>truncated</c>).
+/// <c>judged_claims</c> and <c>judge</c> (<c>ok</c>, <c>failed</c>, <c>truncated</c>); a failed judge adds <c>failure_policy=treat_as_unsupported</c>.
 /// </para>
 /// <para>
 /// Cost: linear in the answer and source lengths; the source index is built once per request and
@@ -261,6 +261,11 @@ public sealed class GroundednessValidator : IOutputValidator
         {
             evidence["judge"] = judgeStatus;
             evidence["judged_claims"] = judged.ToString(CultureInfo.InvariantCulture);
+            if (judgeStatus == "failed")
+            {
+                // The failure and the policy that decided it are in the trail, not only in a log.
+                evidence["failure_policy"] = "treat_as_unsupported";
+            }
         }
 
         if (unsupported.Count == 0)

@@ -24,7 +24,7 @@ namespace SafeOpenAI;
 /// the answer does not parse: Block with <c>injection.classifier_unavailable</c> if
 /// <see cref="ModelInjectionClassifierOptions.FailClosed"/>, otherwise Allow with
 /// <c>injection.classifier_failed_open</c>; evidence <c>reason</c> (<c>error</c>, <c>timeout</c>,
-/// <c>malformed</c>). Thread-safe.
+/// <c>malformed</c>) and <c>failure_policy</c> (<c>fail_closed</c> or <c>fail_open</c>). Thread-safe.
 /// </para>
 /// </remarks>
 public sealed class ModelInjectionClassifier : IInputGuard
@@ -175,7 +175,11 @@ public sealed class ModelInjectionClassifier : IInputGuard
 
     private InputGuardResult Failed(string reason)
     {
-        var evidence = new Dictionary<string, string>(1, StringComparer.Ordinal) { ["reason"] = reason };
+        var evidence = new Dictionary<string, string>(2, StringComparer.Ordinal)
+        {
+            ["reason"] = reason,
+            ["failure_policy"] = _failClosed ? "fail_closed" : "fail_open",
+        };
         return InputGuardResult.FromVerdict(_failClosed
             ? SafetyVerdict.Block(StageName, UnavailableCode, UnavailableMessage, evidence)
             : new SafetyVerdict(StageName, SafetyAction.Allow, FailedOpenCode, null, evidence));

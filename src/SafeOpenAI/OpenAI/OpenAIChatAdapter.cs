@@ -208,6 +208,30 @@ internal static class OpenAIChatAdapter
         return copy;
     }
 
+    /// <summary>
+    /// Refuses options that ask for more than one choice (<c>n</c> &gt; 1, which the SDK has no typed
+    /// property for but a caller can set through the options' JSON patch). The pipeline checks one
+    /// answer per call; a second choice would reach the caller through the raw response unchecked.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The options ask for more than one choice.</exception>
+    public static void EnsureSingleChoice(ChatCompletionOptions? options)
+    {
+        if (options is null)
+        {
+            return;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(ModelReaderWriter.Write(options, ModelReaderWriterOptions.Json, OpenAIContext.Default));
+        if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+            && json.RootElement.TryGetProperty("n", out var n)
+            && !(n.ValueKind == System.Text.Json.JsonValueKind.Null || (n.ValueKind == System.Text.Json.JsonValueKind.Number && n.TryGetInt32(out var count) && count == 1)))
+        {
+            throw new NotSupportedException(
+                $"SafeChatClient returns one checked answer per call, but the chat completion options ask for n={n.GetRawText()} choices; " +
+                "every choice but the first would reach the caller unchecked. Remove n (or set it to 1) and make one call per answer.");
+        }
+    }
+
     private static ChatCompletionOptions Clone(ChatCompletionOptions options)
     {
         // The SDK's own JSON model round trip copies every option, including ones added in later SDK versions.

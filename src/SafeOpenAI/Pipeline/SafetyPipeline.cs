@@ -293,9 +293,32 @@ public sealed partial class SafetyPipeline
             call.Verdicts);
         // Submitted even when the caller gave up waiting: the answer was produced and billed, and a
         // reviewer may still release it to the user's page.
-        var held = await _reviewQueue.SubmitAsync(
-            new ReviewSubmission(call.Request.AuditId, call.Request.SafetyIdentifier, call.Request.RiskDomain, review, material),
-            CancellationToken.None).ConfigureAwait(false);
+        ReviewSummary held;
+        try
+        {
+            held = await _reviewQueue.SubmitAsync(
+                new ReviewSubmission(call.Request.AuditId, call.Request.SafetyIdentifier, call.Request.RiskDomain, review, material),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A queue that cannot hold the answer fails closed, visibly: the answer is withheld.
+            var failed = SafetyVerdict.Block(
+                HumanReviewStage,
+                "review.unavailable",
+                "This answer needs human review, which is not available; it was withheld.",
+                new Dictionary<string, string>
+                {
+                    ["review_requested_by"] = review.Stage,
+                    ["review_code"] = review.Code,
+                    ["error"] = ex.GetType().Name,
+                    ["failure_policy"] = "fail_closed",
+                });
+            call.Add(failed, SafetyPhase.Review);
+            call.Timed(start, failed);
+            return call.Blocked(failed);
+        }
+
         call.ReviewId = held.ReviewId;
         var pending = new SafetyVerdict(
             HumanReviewStage,
@@ -584,12 +607,22 @@ public sealed partial class SafetyPipeline
         return null;
     }
 
-    private ValueTask<BudgetReservation> ReserveAsync(PipelineCall call, int promptTokens, ModelPrice? price, CancellationToken cancellationToken)
+    private async ValueTask<BudgetReservation> ReserveAsync(PipelineCall call, int promptTokens, ModelPrice? price, CancellationToken cancellationToken)
     {
         var request = call.Request;
         var maxOutput = request.Parameters.MaxOutputTokens ?? 0;
         decimal? estimate = price?.CostOf(new TokenUsage(promptTokens, maxOutput));
-        return _budgetTracker!.ReserveAsync(new BudgetRequest(SubjectOf(request), request.Model, promptTokens, maxOutput, estimate), cancellationToken);
+        var budgetRequest = new BudgetRequest(SubjectOf(request), request.Model, promptTokens, maxOutput, estimate);
+        try
+        {
+            return await _budgetTracker!.ReserveAsync(budgetRequest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A tracker that cannot answer fails closed, visibly: spending that cannot be counted is
+            // not allowed, and the trail says why (budget.unavailable, failure_policy=fail_closed).
+            return new BudgetReservation(budgetRequest, BudgetVerdicts.Unavailable(_budgetTracker!.Name, ex.GetType().Name));
+        }
     }
 
     /// <summary>

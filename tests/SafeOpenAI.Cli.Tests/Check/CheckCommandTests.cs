@@ -11,9 +11,9 @@ public class CheckCommandTests
     private static readonly string[] AllIds =
     [
         "configuration.valid", "configuration.api_key", "configuration.secrets",
-        "input.spotlighting", "input.prompt_injection", "input.pii_redaction", "input.secrets", "input.length",
+        "input.spotlighting", "input.prompt_injection", "input.pii_redaction", "input.secrets", "input.length", "input.off_topic",
         "moderation.input", "moderation.output", "moderation.fail_closed",
-        "output.token_cap", "output.validation", "output.groundedness", "output.tool_calls",
+        "output.token_cap", "output.validation", "output.groundedness", "output.tool_calls", "output.url_filter", "output.keyword_filters",
         "limits.rate_per_user", "limits.budget_per_user", "limits.cost_monitoring", "limits.shared",
         "oversight.audit", "oversight.alerts", "oversight.anomaly", "oversight.safety_identifier", "oversight.human_review",
         "oversight.feedback", "oversight.incident_contact", "oversight.limited_release",
@@ -439,6 +439,96 @@ public class CheckCommandTests
     }
 
     [Test]
+    public async Task The_url_filter_warns_when_off_or_when_answers_are_not_filtered()
+    {
+        var on = await ItemAsync("output.url_filter");
+        _fixture.WriteConfig(s => s["Defenses"]!["UrlFilter"]!["Enabled"] = false);
+        var off = await ItemAsync("output.url_filter");
+        _fixture.WriteConfig(s => s["Defenses"]!["UrlFilter"]!["Direction"] = "Input");
+        var inputOnly = await ItemAsync("output.url_filter");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((on.Status, on.Key), Is.EqualTo(("pass", "SafeOpenAI:Defenses:UrlFilter:Enabled")));
+            Assert.That(on.Detail, Does.Contain("questions and answers").And.Contain("2 allowed host pattern(s)"));
+            Assert.That((off.Status, off.Key), Is.EqualTo(("warn", "SafeOpenAI:Defenses:UrlFilter:Enabled")));
+            Assert.That((inputOnly.Status, inputOnly.Key), Is.EqualTo(("warn", "SafeOpenAI:Defenses:UrlFilter:Direction")));
+            Assert.That(inputOnly.Detail, Does.Contain("answers"));
+        });
+    }
+
+    [Test]
+    public async Task The_keyword_filters_pass_when_unused_or_filtering_answers_and_warn_when_input_only()
+    {
+        var unused = await ItemAsync("output.keyword_filters");
+        _fixture.WriteConfig(s =>
+        {
+            s["Defenses"]!["KeywordFilter"] = new JsonObject { ["Enabled"] = true, ["Keywords"] = new JsonArray("project falcon") };
+            s["Defenses"]!["CompetitorFilter"] = new JsonObject { ["Enabled"] = true, ["Keywords"] = new JsonArray("Acme", "Globex") };
+        });
+        var both = await ItemAsync("output.keyword_filters");
+        _fixture.WriteConfig(s => s["Defenses"]!["CompetitorFilter"] = new JsonObject { ["Enabled"] = true, ["Keywords"] = new JsonArray("Acme"), ["Direction"] = "Input" });
+        var competitorInputOnly = await ItemAsync("output.keyword_filters");
+        _fixture.WriteConfig(s => s["Defenses"]!["KeywordFilter"] = new JsonObject { ["Enabled"] = true });
+        var noTerms = await ItemAsync("output.keyword_filters");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unused.Status, Is.EqualTo("pass"));
+            Assert.That(unused.Detail, Does.Contain("None configured"));
+            Assert.That(both.Status, Is.EqualTo("pass"));
+            Assert.That(both.Detail, Does.Contain("1 blocked terms").And.Contain("2 competitor names"));
+            Assert.That((competitorInputOnly.Status, competitorInputOnly.Key), Is.EqualTo(("warn", "SafeOpenAI:Defenses:CompetitorFilter:Direction")));
+            Assert.That((noTerms.Status, noTerms.Key), Is.EqualTo(("fail", "SafeOpenAI:Defenses:KeywordFilter:Keywords")));
+        });
+    }
+
+    [Test]
+    public async Task The_off_topic_check_is_expected_once_the_deployment_declares_a_narrow_purpose()
+    {
+        var undeclared = await ItemAsync("input.off_topic");
+        _fixture.WriteConfig(s => s["Deployment"]!["Purpose"] = "Billing and account questions of Contoso customers.");
+        var declaredButOff = await ItemAsync("input.off_topic");
+        _fixture.WriteConfig(s =>
+        {
+            s["Deployment"]!["Purpose"] = "Billing and account questions of Contoso customers.";
+            s["Defenses"]!["OffTopic"] = new JsonObject { ["Enabled"] = true };
+        });
+        var onWithoutScope = await ItemAsync("input.off_topic");
+        _fixture.WriteConfig(s => s["Defenses"]!["OffTopic"] = new JsonObject
+        {
+            ["Enabled"] = true,
+            ["AllowedScope"] = "Billing and account questions.",
+            ["JudgeModel"] = "gpt-4.1-mini",
+            ["ConfidenceThreshold"] = "0.7",
+            ["MaxTurns"] = "3",
+        });
+        var on = await ItemAsync("input.off_topic");
+        _fixture.WriteConfig(s => s["Defenses"]!["OffTopic"] = new JsonObject { ["Enabled"] = true, ["AllowedScope"] = "Billing.", ["FailurePolicy"] = "FailOpen" });
+        var failOpen = await ItemAsync("input.off_topic");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((undeclared.Status, undeclared.Key), Is.EqualTo(("pass", "SafeOpenAI:Deployment:Purpose")));
+            Assert.That((declaredButOff.Status, declaredButOff.Key), Is.EqualTo(("warn", "SafeOpenAI:Defenses:OffTopic:Enabled")));
+            Assert.That((onWithoutScope.Status, onWithoutScope.Key), Is.EqualTo(("fail", "SafeOpenAI:Defenses:OffTopic:AllowedScope")));
+            Assert.That(on.Status, Is.EqualTo("pass"));
+            Assert.That(on.Detail, Does.Contain("judge gpt-4.1-mini").And.Contain("threshold 0.7").And.Contain("3 previous turns"));
+            Assert.That((failOpen.Status, failOpen.Key), Is.EqualTo(("warn", "SafeOpenAI:Defenses:OffTopic:FailurePolicy")));
+        });
+    }
+
+    [Test]
+    public async Task A_blank_deployment_purpose_fails_validation_naming_the_key()
+    {
+        _fixture.WriteConfig(s => s["Deployment"]!["Purpose"] = " ");
+
+        var valid = await ItemAsync("configuration.valid");
+
+        Assert.That((valid.Status, valid.Key), Is.EqualTo(("fail", "SafeOpenAI:Deployment:Purpose")));
+    }
+
+    [Test]
     public async Task A_missing_configuration_file_exits_2_naming_it()
     {
         var path = Path.Combine(_fixture.Directory, "nowhere", "appsettings.json");
@@ -502,6 +592,8 @@ public class CheckCommandTests
             Assert.That(badArgument.Exit, Is.EqualTo(2));
         });
     }
+
+    private async Task<Item> ItemAsync(string id) => Items((await _fixture.RunAsync()).Stdout).Single(i => i.Id == id);
 
     private static List<Item> Items(string json)
     {
