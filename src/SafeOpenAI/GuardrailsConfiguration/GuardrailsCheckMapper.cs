@@ -183,7 +183,7 @@ internal sealed class GuardrailsCheckMapper
         }
         catch (ArgumentException ex)
         {
-            throw GuardrailsJsonObject.Error(config.Path, ex.Message, ex);
+            throw GuardrailsJsonObject.Error(config.Path, GuardrailsJsonObject.MessageOf(ex), ex);
         }
     }
 
@@ -295,7 +295,7 @@ internal sealed class GuardrailsCheckMapper
             {
                 redaction.AddPattern(CustomSecretEntity, patterns[i], score: 1.0);
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 // The message of a regex error quotes the pattern, which may itself hold a secret's shape; name the path only.
                 throw GuardrailsJsonObject.Error(GuardrailsJsonObject.Item(config.PathOf("custom_regex"), i), "not a valid .NET regular expression (SafeOpenAI runs it with RegexOptions.NonBacktracking, which has no backreferences or lookarounds).", ex);
@@ -334,7 +334,7 @@ internal sealed class GuardrailsCheckMapper
         }
         catch (ArgumentException ex)
         {
-            throw GuardrailsJsonObject.Error(config.PathOf("url_allow_list"), ex.Message, ex);
+            throw GuardrailsJsonObject.Error(config.PathOf("url_allow_list"), GuardrailsJsonObject.MessageOf(ex), ex);
         }
 
         _registrations.Add(b => b.AddUrlFilter(Configure));
@@ -362,7 +362,7 @@ internal sealed class GuardrailsCheckMapper
         }
         catch (ArgumentException ex)
         {
-            throw GuardrailsJsonObject.Error(config.PathOf(key), ex.Message, ex);
+            throw GuardrailsJsonObject.Error(config.PathOf(key), GuardrailsJsonObject.MessageOf(ex), ex);
         }
 
         _registrations.Add(competitors ? b => b.AddCompetitorFilter(Configure) : b => b.AddKeywordFilter(Configure));

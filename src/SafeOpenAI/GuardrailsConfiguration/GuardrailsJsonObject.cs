@@ -44,6 +44,10 @@ internal sealed class GuardrailsJsonObject
 
     public static GuardrailsConfigurationException Error(string path, string message, Exception? inner = null) => new(path, message, inner);
 
+    /// <summary>The message of a stage's own option check, without the " (Parameter '...')" suffix that names a C# parameter rather than the JSON key.</summary>
+    public static string MessageOf(ArgumentException exception) =>
+        exception.ParamName is { } name ? exception.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : exception.Message;
+
     public static string Child(string path, string key) =>
         key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && key.Length > 0 ? $"{path}.{key}" : $"{path}['{key.Replace("'", "\\'", StringComparison.Ordinal)}']";
 
