@@ -30,8 +30,15 @@ internal sealed class GuardrailsJsonObject
             throw Error(path, $"expected {what} (a JSON object), found {Describe(element)}.");
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
+            // JSON readers disagree on which of two equal keys wins, so the file would not mean one thing.
+            if (!seen.Add(property.Name))
+            {
+                throw Error(Child(path, property.Name), $"duplicate key in {what}.");
+            }
+
             if (Array.IndexOf(knownKeys, property.Name) < 0)
             {
                 var known = knownKeys.Length == 0 ? "it takes no keys" : "known keys: " + string.Join(", ", knownKeys);

@@ -38,6 +38,7 @@ public class GuardrailsConfigurationErrorTests
     [TestCase("""{ "input": { "guardrails": [ { "name": "Moderation" } ] } }""", "$.input.guardrails[0].config", "required key is missing: the check's settings (an object, {} for none).")]
     [TestCase("""{ "input": { "guardrails": [ { "config": {} } ] } }""", "$.input.guardrails[0].name", "required key is missing: the check's name.")]
     [TestCase("""{ "input": { "guardrails": [ { "name": "Moderation", "config": {}, "enabled": true } ] } }""", "$.input.guardrails[0].enabled", "unknown key of a check; known keys: name, config.")]
+    [TestCase("""{ "input": { "guardrails": [ { "name": "Moderation", "name": "Jailbreak", "config": {} } ] } }""", "$.input.guardrails[0].name", "duplicate key in a check.")]
     [TestCase("""{ "version": 1 }""", "$", "the pipeline has no check; add at least one under pre_flight, input or output.")]
     [TestCase("""{ "version": 1, "guardrails": [] }""", "$.guardrails", "this is a single-stage bundle")]
     public void A_malformed_pipeline_names_the_path_and_what_was_expected(string json, string path, string expected)
