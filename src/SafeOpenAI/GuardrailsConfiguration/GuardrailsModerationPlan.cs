@@ -14,9 +14,6 @@ internal sealed class GuardrailsModerationPlan
         "self-harm", "self-harm/intent", "self-harm/instructions", "violence", "violence/graphic", "illicit", "illicit/violent",
     ];
 
-    /// <summary>The score at which a listed category blocks when only some categories are listed; the API's own per-category flags use thresholds it does not publish.</summary>
-    public const float SubsetCategoryThreshold = 0.5f;
-
     private string[]? _categories;
     private string? _categoriesPath;
     private bool _preFlight;
@@ -82,11 +79,10 @@ internal sealed class GuardrailsModerationPlan
         moderation.RunInputConcurrently = RunInputConcurrently;
         if (_categories is { } categories && categories.Length < s_categories.Length)
         {
-            // A subset: the service's overall flag would also trip on the categories left out.
-            moderation.BlockWhenFlagged = false;
+            // A subset: only the service's flag in a listed category blocks, as in OpenAI Guardrails.
             foreach (var category in categories)
             {
-                moderation.CategoryThresholds[category] = SubsetCategoryThreshold;
+                moderation.FlaggedCategories.Add(category);
             }
         }
     }

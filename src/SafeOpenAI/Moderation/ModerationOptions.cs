@@ -43,6 +43,14 @@ public sealed class ModerationOptions
     public bool BlockWhenFlagged { get; set; } = true;
 
     /// <summary>
+    /// Gets the categories whose flag from the service blocks when <see cref="BlockWhenFlagged"/> is on;
+    /// empty (default) for every category (the service's overall <c>flagged</c>). With names listed,
+    /// only a flag in one of them blocks, as OpenAI Guardrails' Moderation check does with its
+    /// <c>categories</c>. Keys are API category names (https://platform.openai.com/docs/guides/moderation).
+    /// </summary>
+    public ISet<string> FlaggedCategories { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Gets per-category score thresholds, 0 to 1: a category whose score reaches its threshold
     /// blocks even when the service did not flag it. Keys are API category names. Empty by default.
     /// </summary>

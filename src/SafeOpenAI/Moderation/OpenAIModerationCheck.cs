@@ -25,7 +25,8 @@ namespace SafeOpenAI;
 /// </para>
 /// <para>
 /// Decision: Block when <see cref="ModerationOptions.BlockWhenFlagged"/> is set and the service
-/// flagged the input, or when any category's score reaches its
+/// flagged the input (in one of <see cref="ModerationOptions.FlaggedCategories"/> when any are
+/// listed), or when any category's score reaches its
 /// <see cref="ModerationOptions.CategoryThresholds"/> entry. The code is
 /// <c>moderation.flagged:&lt;top category&gt;</c>, the top category being the highest-scoring of
 /// the flagged or over-threshold categories. Evidence: <c>direction</c>, <c>categories</c>
@@ -79,6 +80,7 @@ public sealed class OpenAIModerationCheck : IModerationCheck
     private readonly TimeSpan? _timeout;
     private readonly ModerationFailurePolicy _failurePolicy;
     private readonly bool _blockWhenFlagged;
+    private readonly bool[]? _flaggedCategories;
     private readonly string _configuredModel;
     private readonly float? _reviewThreshold;
 
@@ -90,7 +92,7 @@ public sealed class OpenAIModerationCheck : IModerationCheck
     /// <param name="options">The settings; read once.</param>
     /// <param name="timeProvider">The clock for the timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">A <see cref="ModerationOptions.CategoryThresholds"/> key is not an API category name, or a threshold is outside 0 to 1; or <see cref="ModerationOptions.ReviewThreshold"/> is outside 0 to 1 or not below every category threshold.</exception>
+    /// <exception cref="ArgumentException">A <see cref="ModerationOptions.CategoryThresholds"/> or <see cref="ModerationOptions.FlaggedCategories"/> key is not an API category name, or a threshold is outside 0 to 1; or <see cref="ModerationOptions.ReviewThreshold"/> is outside 0 to 1 or not below every category threshold.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ModerationOptions.Timeout"/> is zero or negative (other than <see cref="Timeout.InfiniteTimeSpan"/>, which means no timeout).</exception>
     public OpenAIModerationCheck(ModerationClient client, ModerationOptions options, TimeProvider? timeProvider = null)
     {
@@ -106,6 +108,7 @@ public sealed class OpenAIModerationCheck : IModerationCheck
         _timeout = options.Timeout == Timeout.InfiniteTimeSpan ? null : options.Timeout;
         _failurePolicy = options.FailurePolicy;
         _blockWhenFlagged = options.BlockWhenFlagged;
+        _flaggedCategories = FlaggedCategoryMask(options.FlaggedCategories);
         _configuredModel = options.Model;
         _thresholds = ModerationCategories.ToThresholdArray(options.CategoryThresholds);
         if (options.ReviewThreshold is { } review)
@@ -308,10 +311,34 @@ public sealed class OpenAIModerationCheck : IModerationCheck
         }
     }
 
+    /// <summary>The categories whose flag counts, by index of <see cref="ModerationCategories.All"/>; <see langword="null"/> for every category.</summary>
+    /// <exception cref="ArgumentException">A name is not an API category name.</exception>
+    private static bool[]? FlaggedCategoryMask(ISet<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return null;
+        }
+
+        var mask = new bool[ModerationCategories.All.Length];
+        foreach (var name in names)
+        {
+            var index = Array.FindIndex(ModerationCategories.All, c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                throw new ArgumentException($"ModerationOptions.FlaggedCategories: '{name}' is not a moderation category. Use the API names, for example 'violence' or 'self-harm/intent'.", nameof(names));
+            }
+
+            mask[index] = true;
+        }
+
+        return mask;
+    }
+
     private SafetyVerdict Decide(ModerationDirection direction, ModerationResult result, string model)
     {
         var all = ModerationCategories.All;
-        var blocked = _blockWhenFlagged && result.Flagged;
+        var blocked = _blockWhenFlagged && result.Flagged && _flaggedCategories is null;
         var maxIndex = -1;
         var maxScore = float.MinValue;
         var topIndex = -1;
@@ -335,7 +362,8 @@ public sealed class OpenAIModerationCheck : IModerationCheck
             }
 
             var overThreshold = !float.IsNaN(_thresholds[i]) && score >= _thresholds[i];
-            if (!(overThreshold || (_blockWhenFlagged && category.Flagged)))
+            var flaggedAndCounted = _blockWhenFlagged && category.Flagged && (_flaggedCategories is null || _flaggedCategories[i]);
+            if (!(overThreshold || flaggedAndCounted))
             {
                 continue;
             }

@@ -62,11 +62,9 @@ public class GuardrailsConfigurationMappingTests
         Assert.Multiple(() =>
         {
             Assert.That((moderation.Enabled, moderation.CheckInput, moderation.CheckOutput, moderation.RunInputConcurrently), Is.EqualTo((true, true, true, false)));
-            Assert.That(moderation.BlockWhenFlagged, Is.False, "the service's overall flag would trip on categories left out");
-            Assert.That(moderation.CategoryThresholds, Is.EquivalentTo(new Dictionary<string, float>
-            {
-                ["hate"] = 0.5f, ["harassment"] = 0.5f, ["self-harm"] = 0.5f, ["sexual/minors"] = 0.5f, ["violence"] = 0.5f,
-            }));
+            Assert.That(moderation.BlockWhenFlagged, Is.True);
+            Assert.That(moderation.FlaggedCategories, Is.EquivalentTo(new[] { "hate", "harassment", "self-harm", "sexual/minors", "violence" }), "only a flag in a listed category blocks");
+            Assert.That(moderation.CategoryThresholds, Is.Empty);
         });
     }
 

@@ -126,6 +126,22 @@ public class OpenAIModerationCheckTests
     }
 
     [Test]
+    public async Task With_flagged_categories_listed_only_a_flag_in_one_of_them_blocks()
+    {
+        var client = TextClient(Result(true, harassment: Category(0.8f, flagged: true)));
+
+        var ignored = await Check(client, o => o.FlaggedCategories.Add("violence")).ModerateAsync(ModerationDirection.Input, Text("x"), AnyRequest, CancellationToken.None);
+        var blocked = await Check(client, o => o.FlaggedCategories.Add("harassment")).ModerateAsync(ModerationDirection.Input, Text("x"), AnyRequest, CancellationToken.None);
+
+        Assert.That(ignored.Action, Is.EqualTo(SafetyAction.Allow), "harassment is not listed, although the service flagged the input");
+        Assert.That((blocked.Action, blocked.Code), Is.EqualTo((SafetyAction.Block, "moderation.flagged:harassment")));
+    }
+
+    [Test]
+    public void An_unknown_flagged_category_is_refused_naming_it() =>
+        Assert.That(() => Check(TextClient(Result(false)), o => o.FlaggedCategories.Add("violense")), Throws.ArgumentException.With.Message.Contains("'violense' is not a moderation category"));
+
+    [Test]
     public async Task Clean_input_is_allowed_with_the_max_score()
     {
         var client = TextClient(Result(false));
