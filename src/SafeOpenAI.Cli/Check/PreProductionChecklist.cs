@@ -178,9 +178,9 @@ internal static class PreProductionChecklist
             return new(Id, Title, CheckStatus.Warn, enabledKey, $"{declared}, but requests outside it still reach the model: set {enabledKey}=true (and AllowedScope) so that a judge model refuses them.", source, CheckGroup.InputDefenses);
         }
 
-        if (string.IsNullOrWhiteSpace(scope))
+        if (string.IsNullOrWhiteSpace(scope) && string.IsNullOrWhiteSpace(purpose))
         {
-            return new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Defenses:OffTopic:AllowedScope"), "The off-topic check is on but has no scope: describe the application's scope in a sentence in SafeOpenAI:Defenses:OffTopic:AllowedScope.", source, CheckGroup.InputDefenses);
+            return new(Id, Title, CheckStatus.Fail, CheckConfiguration.Key("Defenses:OffTopic:AllowedScope"), "The off-topic check is on but has no scope: describe the application's scope in a sentence in SafeOpenAI:Defenses:OffTopic:AllowedScope (or SafeOpenAI:Deployment:Purpose).", source, CheckGroup.InputDefenses);
         }
 
         var policy = c["Defenses:OffTopic:FailurePolicy"];

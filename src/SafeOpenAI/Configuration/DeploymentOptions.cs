@@ -12,6 +12,9 @@ public sealed class DeploymentOptions
     /// <summary>The key of <see cref="RiskDomains"/> relative to the <c>SafeOpenAI</c> section.</summary>
     internal const string RiskDomainsKey = "Deployment:RiskDomains";
 
+    /// <summary>The key of <see cref="Purpose"/> under the <c>SafeOpenAI</c> section.</summary>
+    internal const string PurposeKey = "Deployment:Purpose";
+
     /// <summary>Gets or sets the application's name in reports (<c>Name</c>); <see langword="null"/> when not declared.</summary>
     public string? Name { get; set; }
 
@@ -31,7 +34,8 @@ public sealed class DeploymentOptions
     /// Gets or sets the application's purpose in one sentence (<c>Purpose</c>), for example
     /// "billing and account questions of Contoso customers"; <see langword="null"/> when not declared.
     /// Declaring it says the application serves a narrow scope, so <c>safeopenai check</c> expects
-    /// the off-topic scope check (<c>SafeOpenAI:Defenses:OffTopic</c>) to be on. The guides' reason:
+    /// the off-topic scope check (<c>SafeOpenAI:Defenses:OffTopic</c>) to be on, and that check uses it
+    /// as its scope when <c>Defenses:OffTopic:AllowedScope</c> is not set. The guides' reason:
     /// OpenAI's safety best practices (https://platform.openai.com/docs/guides/safety-best-practices)
     /// ask whether the application "wanders off topic" and recommend narrowing inputs and outputs.
     /// </summary>

@@ -92,10 +92,14 @@ internal static class ConfiguredDefenses
             });
             builder.AddCanaryTokens(o => Bind(section, o));
         }),
-        new(OffTopic, "off-topic check", typeof(ScopeCheckOptions), None, static (builder, section, _) =>
+        new(OffTopic, "off-topic check", typeof(ScopeCheckOptions), None, static (builder, section, root) =>
         {
             // After redaction: the judge reads the text as the model would, never the raw PII.
-            var scope = Required(section, AllowedScopeKey, "describe the application's scope in a sentence");
+            // The deployment's declared purpose is the natural scope; AllowedScope under the check still wins.
+            var purpose = root[DeploymentOptions.PurposeKey];
+            var scope = string.IsNullOrWhiteSpace(section[AllowedScopeKey]) && !string.IsNullOrWhiteSpace(purpose)
+                ? purpose
+                : Required(section, AllowedScopeKey, $"describe the application's scope in a sentence (or declare {root.Path}:{DeploymentOptions.PurposeKey})");
             Probe(section, _ => builder.AddOffTopicCheck(scope, o => Bind(section, o)));
         }, [AllowedScopeKey]),
         new(CustomPromptCheck, "custom prompt check", typeof(ScopeCheckOptions), None, static (builder, section, _) =>

@@ -176,6 +176,22 @@ public class ScopeCheckPipelineTests
         Assert.That(result.Verdicts.Select(v => v.Code), Does.Contain("scope.below_threshold:OffTopic"));
     }
 
+    [Test]
+    public async Task The_declared_purpose_is_the_off_topic_scope_when_none_is_given()
+    {
+        await using var host = await ConfiguredAsync(new Dictionary<string, string?>
+        {
+            ["SafeOpenAI:Deployment:Purpose"] = "Billing and account questions of Contoso customers.",
+            ["SafeOpenAI:Defenses:OffTopic:Enabled"] = "true",
+        });
+        host.Endpoint.Chat.Handler = JudgeAnswers("""{"flagged":false,"confidence":0.9}""", 100, 10);
+
+        await host.Client.CompleteAsync(IntegrationHost.Ask("Why was I charged twice?"));
+
+        using var judged = System.Text.Json.JsonDocument.Parse(host.Endpoint.ChatRequests.First(r => r.Model == JudgeModel).Json!.Value.GetProperty("messages")[1].GetProperty("content").GetString()!);
+        Assert.That(judged.RootElement.GetProperty("criterion").GetString(), Does.EndWith("The scope: Billing and account questions of Contoso customers."));
+    }
+
     [TestCase("AllowedScope", null, "SafeOpenAI:Defenses:OffTopic:AllowedScope is required")]
     [TestCase("ConfidenceThreshold", "2", "SafeOpenAI:Defenses:OffTopic:ConfidenceThreshold")]
     [TestCase("MaxTurns", "0", "SafeOpenAI:Defenses:OffTopic:MaxTurns")]
