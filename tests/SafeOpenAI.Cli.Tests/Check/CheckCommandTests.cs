@@ -494,6 +494,8 @@ public class CheckCommandTests
             s["Deployment"]!["Purpose"] = "Billing and account questions of Contoso customers.";
             s["Defenses"]!["OffTopic"] = new JsonObject { ["Enabled"] = true };
         });
+        var onWithPurposeAsScope = await ItemAsync("input.off_topic");
+        _fixture.WriteConfig(s => s["Defenses"]!["OffTopic"] = new JsonObject { ["Enabled"] = true });
         var onWithoutScope = await ItemAsync("input.off_topic");
         _fixture.WriteConfig(s => s["Defenses"]!["OffTopic"] = new JsonObject
         {
@@ -511,6 +513,7 @@ public class CheckCommandTests
         {
             Assert.That((undeclared.Status, undeclared.Key), Is.EqualTo(("pass", "SafeOpenAI:Deployment:Purpose")));
             Assert.That((declaredButOff.Status, declaredButOff.Key), Is.EqualTo(("warn", "SafeOpenAI:Defenses:OffTopic:Enabled")));
+            Assert.That(onWithPurposeAsScope.Status, Is.EqualTo("pass"), "the declared purpose is the check's scope");
             Assert.That((onWithoutScope.Status, onWithoutScope.Key), Is.EqualTo(("fail", "SafeOpenAI:Defenses:OffTopic:AllowedScope")));
             Assert.That(on.Status, Is.EqualTo("pass"));
             Assert.That(on.Detail, Does.Contain("judge gpt-4.1-mini").And.Contain("threshold 0.7").And.Contain("3 previous turns"));
