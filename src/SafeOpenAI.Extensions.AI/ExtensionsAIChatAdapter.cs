@@ -245,10 +245,17 @@ internal static class ExtensionsAIChatAdapter
     /// <param name="options">The caller's options, or <see langword="null"/>.</param>
     /// <param name="innerClient">The inner client the factory is given.</param>
     /// <returns>The caller's identifier, or <see langword="null"/> when it set none.</returns>
-    public static string? ReadCallerSafetyIdentifier(ChatOptions? options, IChatClient innerClient) =>
-        options?.RawRepresentationFactory?.Invoke(innerClient) is ChatCompletionOptions { SafetyIdentifier: { Length: > 0 } identifier }
-            ? identifier
-            : null;
+    /// <exception cref="NotSupportedException">The OpenAI options ask for more than one choice (<c>n</c> &gt; 1 through their JSON patch): every choice but the first would reach the caller unchecked in the provider's raw response.</exception>
+    public static string? ReadCallerSafetyIdentifier(ChatOptions? options, IChatClient innerClient)
+    {
+        if (options?.RawRepresentationFactory?.Invoke(innerClient) is not ChatCompletionOptions openAI)
+        {
+            return null;
+        }
+
+        OpenAIChatAdapter.EnsureSingleChoice(openAI);
+        return openAI.SafetyIdentifier is { Length: > 0 } identifier ? identifier : null;
+    }
 
     /// <summary>
     /// Copies the caller's options (a shared options object never carries one user's safety
@@ -393,7 +400,10 @@ internal static class ExtensionsAIChatAdapter
             CreatedAt = original.CreatedAt,
             FinishReason = original.FinishReason,
             Usage = original.Usage,
-            RawRepresentation = original.RawRepresentation,
+
+            // The provider's own response holds the text before the rewrite (an unredacted address,
+            // a URL that was removed): it must not travel with the rewritten answer.
+            RawRepresentation = null,
             AdditionalProperties = original.AdditionalProperties,
         };
     }
@@ -417,7 +427,9 @@ internal static class ExtensionsAIChatAdapter
             AuthorName = message.AuthorName,
             MessageId = message.MessageId,
             CreatedAt = message.CreatedAt,
-            RawRepresentation = message.RawRepresentation,
+
+            // A copied message's contents changed; its provider representation still holds the old ones.
+            RawRepresentation = null,
             AdditionalProperties = message.AdditionalProperties,
         };
 

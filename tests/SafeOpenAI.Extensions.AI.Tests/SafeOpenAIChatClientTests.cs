@@ -67,7 +67,7 @@ public class SafeOpenAIChatClientTests
 
         Assert.That(host.Endpoint.ChatRequests.Single().Body, Does.Not.Contain("bob.smith@example.org").And.Contain("<EMAIL_ADDRESS_1>"));
         Assert.That(response.Text, Does.Contain("bob.smith@example.org").And.Not.Contain("<EMAIL_ADDRESS_1>"), "the offline model echoes the placeholder; the caller sees the value");
-        Assert.That(response.RawRepresentation, Is.InstanceOf<global::OpenAI.Chat.ChatCompletion>());
+        Assert.That(response.RawRepresentation, Is.Null, "a rewritten answer never carries the provider response, which holds the text before the rewrite");
     }
 
     [Test]
@@ -87,7 +87,7 @@ public class SafeOpenAIChatClientTests
     }
 
     [Test]
-    public async Task A_rewritten_answer_replaces_the_text_and_keeps_the_provider_response()
+    public async Task A_rewritten_answer_replaces_the_text_and_drops_the_provider_response_that_holds_the_old_one()
     {
         await using var host = await ChatClientHost.StartAsync(build: b => b.AddPiiLeakCheck());
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("Your case is with mary.major@contoso.com."));
@@ -96,7 +96,8 @@ public class SafeOpenAIChatClientTests
 
         Assert.That(response.Text, Is.EqualTo("Your case is with <EMAIL_ADDRESS_REDACTED>."));
         Assert.That((string[])response.AdditionalProperties![SafeOpenAIChatClient.VerdictsKey]!, Does.Contain("pii.leak_redacted"));
-        Assert.That(response.RawRepresentation, Is.InstanceOf<global::OpenAI.Chat.ChatCompletion>());
+        Assert.That(response.RawRepresentation, Is.Null, "the provider's ChatCompletion still holds the unredacted address");
+        Assert.That(response.Messages.Select(m => m.RawRepresentation), Has.All.Null);
         Assert.That(response.Usage?.TotalTokenCount, Is.GreaterThan(0));
     }
 
@@ -253,6 +254,28 @@ public class SafeOpenAIChatClientTests
             Assert.That(body.RootElement.GetProperty("safety_identifier").GetString(), Is.EqualTo("caller-chosen-id"));
             Assert.That(SafeOpenAIChatClient.GetSafetyResult(response)!.Verdicts.Select(v => v.Code), Does.Contain("identity.caller_supplied"));
         });
+    }
+
+    [Test]
+    public async Task A_request_for_more_than_one_choice_is_refused_before_anything_is_sent()
+    {
+        await using var host = await ChatClientHost.StartAsync();
+        var options = new ChatOptions
+        {
+            RawRepresentationFactory = _ =>
+            {
+                var openAI = new OpenAI.Chat.ChatCompletionOptions();
+#pragma warning disable SCME0001 // JSON patch of the request body is experimental; it is the one way a caller can ask for n.
+                openAI.Patch.Set("$.n"u8, 3);
+#pragma warning restore SCME0001
+                return openAI;
+            },
+        };
+
+        var refused = Assert.ThrowsAsync<NotSupportedException>(() => host.Client.GetResponseAsync(ChatClientHost.Ask("Three answers, please."), options));
+
+        Assert.That(refused!.Message, Does.Contain("n=3"));
+        Assert.That(host.Endpoint.Requests, Is.Empty);
     }
 
     [Test]
