@@ -27,7 +27,7 @@ namespace SafeOpenAI;
 /// <c>malformed</c>) and <c>failure_policy</c> (<c>fail_closed</c> or <c>fail_open</c>). Thread-safe.
 /// </para>
 /// </remarks>
-public sealed class ModelInjectionClassifier : IInputGuard
+public sealed class ModelInjectionClassifier : IInputGuard, IModelBackedStage
 {
     /// <summary>The code of a failed classification that blocked the call: <c>injection.classifier_unavailable</c>.</summary>
     public const string UnavailableCode = "injection.classifier_unavailable";
@@ -36,6 +36,7 @@ public sealed class ModelInjectionClassifier : IInputGuard
     public const string FailedOpenCode = "injection.classifier_failed_open";
 
     private const string StageName = "ModelInjectionClassifier";
+    private const int MaxOutputTokens = 50;
     private const string DetectedMessage = "Your request looks like an attempt to override the assistant's instructions and was not sent.";
     private const string UnavailableMessage = "Your request could not be checked right now. Please try again later.";
 
@@ -110,29 +111,34 @@ public sealed class ModelInjectionClassifier : IInputGuard
             {
                 ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("injection_verdict", s_schema, jsonSchemaIsStrict: true),
                 Temperature = 0,
-                MaxOutputTokenCount = 50,
+                MaxOutputTokenCount = MaxOutputTokens,
             };
-            ChatMessage[] messages = [new SystemChatMessage(Instructions), new UserChatMessage("<<<BEGIN>>>\n" + text + "\n<<<END>>>")];
+            ChatMessage[] messages = [new SystemChatMessage(Instructions), new UserChatMessage(Framed(text))];
             completion = (await _client.CompleteChatAsync(messages, options, timeout.Token).ConfigureAwait(false)).Value;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // Nothing is known of what the abandoned call billed: the pipeline charges the planned upper bound.
             return Failed("timeout");
         }
         catch (Exception ex) when (ex is System.ClientModel.ClientResultException or HttpRequestException or IOException)
         {
-            return Failed("error");
+            // An error answer bills nothing.
+            return Failed("error").WithModelUsage(new ModelCallUsage(_client.Model, TokenUsage.Zero));
         }
 
+        var usage = new ModelCallUsage(
+            string.IsNullOrEmpty(completion.Model) ? _client.Model : completion.Model,
+            completion.Usage is { } billed ? new TokenUsage(billed.InputTokenCount, billed.OutputTokenCount) : new TokenUsage(0, 0));
         var answer = completion.Content.Count > 0 ? completion.Content[0].Text : null;
         if (!TryParse(answer, out var injection, out var confidence))
         {
-            return Failed("malformed");
+            return completion.Usage is null ? Failed("malformed") : Failed("malformed").WithModelUsage(usage);
         }
 
         if (!injection || confidence < _minConfidence)
         {
-            return InputGuardResult.Allow(StageName);
+            return completion.Usage is null ? InputGuardResult.Allow(StageName) : InputGuardResult.Allow(StageName).WithModelUsage(usage);
         }
 
         var evidence = new Dictionary<string, string>(2, StringComparer.Ordinal)
@@ -140,8 +146,22 @@ public sealed class ModelInjectionClassifier : IInputGuard
             ["confidence"] = confidence.ToString("F3", CultureInfo.InvariantCulture),
             ["detector"] = "model",
         };
-        return InputGuardResult.FromVerdict(new SafetyVerdict(StageName, _action, PromptInjectionGuard.DetectedCode, DetectedMessage, evidence));
+        var detected = InputGuardResult.FromVerdict(new SafetyVerdict(StageName, _action, PromptInjectionGuard.DetectedCode, DetectedMessage, evidence));
+        return completion.Usage is null ? detected : detected.WithModelUsage(usage);
     }
+
+    /// <inheritdoc />
+    /// <remarks>The classifier's call: its instructions and the request's user, tool and source text (at most <see cref="ModelInjectionClassifierOptions.MaxInputCharacters"/>), answered in at most 50 tokens.</remarks>
+    public StageModelCall? PlanModelCall(SafetyRequest request, SafetyResponse? response)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var text = Collect(request);
+        return text.Length == 0
+            ? null
+            : new StageModelCall(_client.Model, [SafetyMessage.FromText(MessageRole.System, Instructions), SafetyMessage.FromText(MessageRole.User, Framed(text))], MaxOutputTokens);
+    }
+
+    private static string Framed(string text) => "<<<BEGIN>>>\n" + text + "\n<<<END>>>";
 
     private static bool TryParse(string? answer, out bool injection, out double confidence)
     {
