@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SafeOpenAI.Testing;
 using SafeOpenAI.Tests.Integration;
-using SafeOpenAI.Tests.Pipeline;
 
 namespace SafeOpenAI.Tests.GuardrailsConfiguration;
 
@@ -11,17 +10,15 @@ internal sealed class GuardrailsHost : IAsyncDisposable
 {
     public const string AppModel = "gpt-4o-mini";
 
-    private GuardrailsHost(LocalOpenAIEndpoint endpoint, ServiceProvider services)
-    {
-        Endpoint = endpoint;
-        Services = services;
-    }
+    private readonly IntegrationHost _host;
 
-    public LocalOpenAIEndpoint Endpoint { get; }
+    private GuardrailsHost(IntegrationHost host) => _host = host;
 
-    public ServiceProvider Services { get; }
+    public LocalOpenAIEndpoint Endpoint => _host.Endpoint;
 
-    public SafeChatClient Client => Services.GetRequiredService<SafeChatClient>();
+    public ServiceProvider Services => _host.Services;
+
+    public SafeChatClient Client => _host.Client;
 
     public SafetyPipeline Pipeline => Services.GetRequiredService<SafetyPipeline>();
 
@@ -45,26 +42,9 @@ internal sealed class GuardrailsHost : IAsyncDisposable
         throw new FileNotFoundException($"samples/openai-guardrails/{name} was not found above the test directory.");
     }
 
-    public static async Task<GuardrailsHost> StartAsync(Action<ISafeOpenAIBuilder> build)
-    {
-        var endpoint = await LocalOpenAIEndpoint.StartAsync();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(endpoint.CreateChatClient(AppModel, maxRetries: 0));
-        services.AddSingleton(endpoint.CreateModerationClient(maxRetries: 0));
-        var builder = services.AddSafeOpenAI(options =>
-        {
-            options.Identity.HashKey = IntegrationHost.HashKey;
-
-            // The judges' own clients (CreateChatClient) reach the local endpoint too.
-            options.ApiKey = "sk-local-test";
-            options.Endpoint = endpoint.BaseUri;
-        });
-        builder.UseAuditSink<RecordingAuditSink>();
-        build(builder);
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new GuardrailsHost(endpoint, provider);
-    }
+    /// <summary>Starts an <see cref="IntegrationHost"/>: its judges' own clients reach the same local endpoint.</summary>
+    public static async Task<GuardrailsHost> StartAsync(Action<ISafeOpenAIBuilder> build) =>
+        new(await IntegrationHost.StartAsync(build: build));
 
     /// <summary>Registers <paramref name="json"/> on a fresh builder without building anything, for errors.</summary>
     public static void Register(string json, Action<GuardrailsConfigurationOptions>? configure = null)
@@ -73,9 +53,5 @@ internal sealed class GuardrailsHost : IAsyncDisposable
         services.AddSafeOpenAI(o => o.Identity.HashKey = IntegrationHost.HashKey).AddOpenAIGuardrailsConfigurationJson(json, configure);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Services.DisposeAsync();
-        await Endpoint.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
