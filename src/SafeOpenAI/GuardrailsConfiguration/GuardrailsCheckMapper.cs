@@ -52,6 +52,12 @@ internal sealed class GuardrailsCheckMapper
     /// <summary>The check names OpenAI Guardrails defines, as they are written in a configuration.</summary>
     public static IReadOnlyCollection<string> CheckNames => s_keys.Keys;
 
+    /// <summary>
+    /// The registry name of a check: their reference page for Competitors shows it as
+    /// "Competitor Detection" (docs/ref/checks/competitors.md), so a file copied from it says so.
+    /// </summary>
+    public static string CanonicalName(string name) => name == "Competitor Detection" ? "Competitors" : name;
+
     /// <summary>The keys a check's <c>config</c> may hold.</summary>
     /// <exception cref="GuardrailsConfigurationException"><paramref name="name"/> is not a check.</exception>
     public static string[] KeysOf(string name, string path) =>

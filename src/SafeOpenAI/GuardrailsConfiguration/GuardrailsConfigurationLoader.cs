@@ -76,7 +76,7 @@ internal static class GuardrailsConfigurationLoader
             {
                 var path = GuardrailsJsonObject.Item(stageObject.PathOf("guardrails"), index++);
                 var check = GuardrailsJsonObject.Read(item, path, "a check", "name", "config");
-                var name = check.RequiredString("name", "the check's name");
+                var name = GuardrailsCheckMapper.CanonicalName(check.RequiredString("name", "the check's name"));
                 var config = GuardrailsJsonObject.Read(check.Required("config", "the check's settings (an object, {} for none)"), check.PathOf("config"), $"the settings of {name}", GuardrailsCheckMapper.KeysOf(name, check.PathOf("name")));
                 mapper.Add(stage, key, name, check.PathOf("name"), config);
                 any = true;

@@ -175,4 +175,14 @@ public class GuardrailsConfigurationMappingTests
         var stages = host.Pipeline.Stages.Where(s => s.Name is "CompetitorFilter" or "KeywordFilter" or "ToolCalls" or "PromptInjection").Select(s => $"{s.Phase}:{s.Name}");
         Assert.That(stages, Is.EqualTo(new[] { "Input:CompetitorFilter", "Output:KeywordFilter", "Output:ToolCalls" }));
     }
+
+    [Test]
+    public async Task Competitor_Detection_as_their_reference_page_writes_it_is_the_Competitors_check()
+    {
+        var json = """{ "input": { "guardrails": [ { "name": "Competitor Detection", "config": { "competitors": ["Globex"] } } ] } }""";
+
+        await using var host = await GuardrailsHost.StartAsync(b => b.AddOpenAIGuardrailsConfigurationJson(json));
+
+        Assert.That(host.Pipeline.Stages.Select(s => $"{s.Phase}:{s.Name}"), Does.Contain("Input:CompetitorFilter"));
+    }
 }
