@@ -41,7 +41,7 @@ namespace SafeOpenAI;
 /// English stop words and stemming. Thread-safe.
 /// </para>
 /// </remarks>
-public sealed class GroundednessValidator : IOutputValidator
+public sealed class GroundednessValidator : IOutputValidator, IModelBackedStage
 {
     /// <summary>The code of an answer whose claims are all supported: <c>groundedness.supported</c>.</summary>
     public const string SupportedCode = "groundedness.supported";
@@ -137,15 +137,34 @@ public sealed class GroundednessValidator : IOutputValidator
 
         string? judgeStatus = null;
         var judged = 0;
+        ModelCallUsage? usage = _judge is OpenAIGroundednessJudge openAI ? new ModelCallUsage(openAI.Model, TokenUsage.Zero) : null;
         if (_judge is not null && unsettled.Count > 0)
         {
-            (judgeStatus, judged) = await JudgeAsync(request, answer, assessments, unsettled, decisions, cancellationToken).ConfigureAwait(false);
+            (judgeStatus, judged, usage) = await JudgeAsync(request, answer, assessments, unsettled, decisions, cancellationToken).ConfigureAwait(false);
         }
 
-        return Verdict(assessments, decisions, judgeStatus, judged, response.Window);
+        var result = Verdict(assessments, decisions, judgeStatus, judged, response.Window);
+        return usage is null ? result : result.WithModelUsage(usage);
     }
 
-    private async ValueTask<(string Status, int Judged)> JudgeAsync(SafetyRequest request, string answer, List<ClaimAssessment> assessments, List<int> unsettled, ClaimDecision[] decisions, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    /// <remarks>
+    /// Planned only with an <see cref="OpenAIGroundednessJudge"/>, the judge whose calls the validator
+    /// can price and report: an upper bound of the judge's prompt about this answer (or window), reserved
+    /// before the lexical check decides which claims the judge sees. A judge that was not asked is settled at zero.
+    /// </remarks>
+    public StageModelCall? PlanModelCall(SafetyRequest request, SafetyResponse? response)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_judge is not OpenAIGroundednessJudge openAI || response is null || request.Sources.Count == 0 || response.Text.Length == 0)
+        {
+            return null;
+        }
+
+        return new StageModelCall(openAI.Model, OpenAIGroundednessJudge.PlanPrompt(response.Text, request.Sources, _options.MaxJudgedClaims), openAI.MaxOutputTokens);
+    }
+
+    private async ValueTask<(string Status, int Judged, ModelCallUsage? Usage)> JudgeAsync(SafetyRequest request, string answer, List<ClaimAssessment> assessments, List<int> unsettled, ClaimDecision[] decisions, CancellationToken cancellationToken)
     {
         var asked = unsettled.Take(_options.MaxJudgedClaims).ToList();
         var status = "ok";
@@ -157,9 +176,12 @@ public sealed class GroundednessValidator : IOutputValidator
 
         var claims = asked.Select(k => new GroundednessJudgeClaim(assessments[k].Index, answer.Substring(assessments[k].Start, assessments[k].Length))).ToList();
         IReadOnlyList<GroundednessJudgement> judgements;
+        ModelCallUsage? usage = null;
         try
         {
-            judgements = await _judge!.JudgeAsync(claims, request.Sources, cancellationToken).ConfigureAwait(false);
+            (judgements, usage) = _judge is OpenAIGroundednessJudge openAI
+                ? await openAI.JudgeWithUsageAsync(claims, request.Sources, cancellationToken).ConfigureAwait(false)
+                : (await _judge!.JudgeAsync(claims, request.Sources, cancellationToken).ConfigureAwait(false), null);
             judgements = CheckJudgements(judgements, claims, request.Sources);
         }
         catch (Exception ex) when (_options.JudgeFailure == GroundednessJudgeFailureMode.TreatAsUnsupported && ex is not OperationCanceledException)
@@ -169,7 +191,8 @@ public sealed class GroundednessValidator : IOutputValidator
                 decisions[k] = decisions[k] with { Supported = false, DecidedBy = "judge" };
             }
 
-            return ("failed", asked.Count);
+            // What the failed call billed is not known here: the pipeline charges the planned upper bound.
+            return ("failed", asked.Count, null);
         }
 
         var byIndex = judgements.ToDictionary(j => j.Index);
@@ -179,7 +202,7 @@ public sealed class GroundednessValidator : IOutputValidator
             decisions[k] = new ClaimDecision(judgement.Supported, judgement.Supported ? judgement.SourceIds : [], "judge");
         }
 
-        return (status, asked.Count);
+        return (status, asked.Count, usage);
     }
 
     private static IReadOnlyList<GroundednessJudgement> CheckJudgements(IReadOnlyList<GroundednessJudgement>? judgements, List<GroundednessJudgeClaim> claims, IReadOnlyList<SourceDocument> sources)

@@ -79,7 +79,37 @@ public sealed class OpenAIGroundednessJudge : IGroundednessJudge
     /// <exception cref="ArgumentNullException"><paramref name="claims"/> or <paramref name="sources"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="claims"/> or <paramref name="sources"/> is empty.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async ValueTask<IReadOnlyList<GroundednessJudgement>> JudgeAsync(IReadOnlyList<GroundednessJudgeClaim> claims, IReadOnlyList<SourceDocument> sources, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<GroundednessJudgement>> JudgeAsync(IReadOnlyList<GroundednessJudgeClaim> claims, IReadOnlyList<SourceDocument> sources, CancellationToken cancellationToken) =>
+        (await JudgeWithUsageAsync(claims, sources, cancellationToken).ConfigureAwait(false)).Judgements;
+
+    /// <summary>Gets the model the judge asks.</summary>
+    internal string Model => _client.Model;
+
+    /// <summary>Gets the cap on the judge's answer, in tokens.</summary>
+    internal int MaxOutputTokens => _maxOutputTokens;
+
+    /// <summary>
+    /// An upper bound of the prompt the judge sends about <paramref name="answer"/>: every source, the whole
+    /// answer as claim text, and the numbering of up to <paramref name="maxClaims"/> claims. Only unsettled
+    /// claims are ever sent, so the real prompt is never longer.
+    /// </summary>
+    internal static IReadOnlyList<SafetyMessage> PlanPrompt(string answer, IReadOnlyList<SourceDocument> sources, int maxClaims)
+    {
+        var numbering = new StringBuilder();
+        for (var i = 0; i < maxClaims; i++)
+        {
+            numbering.Append(i.ToString(CultureInfo.InvariantCulture)).Append(": \n");
+        }
+
+        return
+        [
+            SafetyMessage.FromText(MessageRole.System, Instructions),
+            SafetyMessage.FromText(MessageRole.User, Prompt([new GroundednessJudgeClaim(0, answer)], sources) + numbering),
+        ];
+    }
+
+    /// <summary>Judges the claims and reports what the call billed (<see langword="null"/> when the endpoint reported no usage).</summary>
+    internal async ValueTask<(IReadOnlyList<GroundednessJudgement> Judgements, ModelCallUsage? Usage)> JudgeWithUsageAsync(IReadOnlyList<GroundednessJudgeClaim> claims, IReadOnlyList<SourceDocument> sources, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(sources);
@@ -116,7 +146,10 @@ public sealed class OpenAIGroundednessJudge : IGroundednessJudge
         }
 
         var text = completion.Content.Count > 0 ? completion.Content[0].Text : null;
-        return Parse(text);
+        var usage = completion.Usage is { } billed
+            ? new ModelCallUsage(string.IsNullOrEmpty(completion.Model) ? _client.Model : completion.Model, new TokenUsage(billed.InputTokenCount, billed.OutputTokenCount))
+            : null;
+        return (Parse(text), usage);
     }
 
     /// <summary>Reads the judge's JSON.</summary>

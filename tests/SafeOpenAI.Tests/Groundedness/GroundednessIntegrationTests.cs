@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using OpenAI.Chat;
 using SafeOpenAI.Testing;
@@ -108,6 +109,31 @@ public class GroundednessIntegrationTests
         Assert.That(format.GetProperty("json_schema").GetProperty("strict").GetBoolean(), Is.True);
         var prompt = judgeRequest.RootElement.GetProperty("messages")[1].GetProperty("content").ToString();
         Assert.That(prompt, Does.Contain("policy-4").And.Contain("1: You need to tell the landlord").And.Not.Contain("0: Tenants"));
+    }
+
+    [Test]
+    public async Task The_judges_tokens_are_reserved_settled_and_reported_and_an_unasked_judge_costs_nothing()
+    {
+        IntegrationHost? started = null;
+        await using var host = started = await IntegrationHost.StartAsync(
+            o => o.Budget.Limits.Add(new BudgetLimit { Scope = BudgetScope.User, Window = BudgetWindow.Day, Tokens = 1_000_000 }),
+            b => b.AddGroundednessCheck(judgeFactory: _ => new OpenAIGroundednessJudge(started!.Endpoint.CreateChatClient("gpt-4.1-mini", maxRetries: 0))));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("Tenants must give written notice at least two months before moving out. You need to tell the landlord in writing well ahead of leaving.").WithUsage(300, 30));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("""{"claims":[{"index":1,"supported":true,"source_ids":["policy-4"]}]}""").WithUsage(250, 20));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("Tenants must give written notice at least two months before moving out.").WithUsage(300, 15));
+
+        var judged = await host.Client.CompleteAsync(Ask("How do I move out?", Policy));
+        var settledByLexicalCheck = await host.Client.CompleteAsync(Ask("How do I move out?", Policy));
+        var usage = await host.Services.GetRequiredService<IBudgetUsageReader>().GetUsageAsync(BudgetScope.User, IntegrationHost.SafetyIdentifierOf("user-1"), BudgetWindow.Day, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            // gpt-4.1-mini lists at USD 0.40 in and 1.60 out per million tokens: 250 in and 20 out bill USD 0.000132.
+            Assert.That(judged.StageModelUsages.Single(), Is.EqualTo(new StageModelUsage("Groundedness", "gpt-4.1-mini", new TokenUsage(250, 20), 0.000132m)));
+            Assert.That(settledByLexicalCheck.StageModelUsages.Single().Usage, Is.EqualTo(TokenUsage.Zero), "the judge was not asked: its reservation settles at zero");
+            Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(3));
+            Assert.That((usage.Tokens, usage.HeldTokens), Is.EqualTo((330L + 270L + 315L, 0L)));
+        });
     }
 
     [TestCase("""{"claims":[{"index":1,"supported":"yes"}]}""")]
