@@ -164,7 +164,7 @@ public sealed class PiiLeakValidator : IOutputValidator
         }
 
         var verdict = new SafetyVerdict(StageName, SafetyAction.Rewrite, RedactedCode, null, Evidence(counts, "content"));
-        return OutputValidationResult.Rewrite(verdict, response.WithParts(Redact(response.Parts, context.Length, contentLeaks)));
+        return OutputValidationResult.Rewrite(verdict, response.WithParts(AnswerSpanRedactor.Redact(response.Parts, context.Length, [.. contentLeaks.Select(l => (l.Start, l.End, "<" + l.EntityType + "_REDACTED>"))])));
     }
 
     /// <summary>Findings in <paramref name="text"/> that reach past <paramref name="from"/> and are neither excluded nor allowed.</summary>
@@ -185,58 +185,6 @@ public sealed class PiiLeakValidator : IOutputValidator
         }
 
         return leaks;
-    }
-
-    /// <summary>Replaces each leak with its placeholder inside the text parts; offsets are in (context + parts joined by line feeds).</summary>
-    private static MessagePart[] Redact(IReadOnlyList<MessagePart> parts, int contextLength, List<PiiEntity> leaks)
-    {
-        var result = new MessagePart[parts.Count];
-        var partStart = contextLength;
-        var first = true;
-        for (var i = 0; i < parts.Count; i++)
-        {
-            var part = parts[i];
-            result[i] = part;
-            if (part.Kind != MessagePartKind.Text)
-            {
-                continue;
-            }
-
-            if (!first)
-            {
-                partStart++; // the line feed that Text puts between text parts
-            }
-
-            first = false;
-            var text = part.Text ?? string.Empty;
-            var partEnd = partStart + text.Length;
-            StringBuilder? builder = null;
-            var copied = 0;
-            foreach (var leak in leaks)
-            {
-                var start = Math.Max(leak.Start, partStart);
-                var end = Math.Min(leak.End, partEnd);
-                if (start >= end)
-                {
-                    continue;
-                }
-
-                builder ??= new StringBuilder(text.Length + 32);
-                builder.Append(text, copied, start - partStart - copied)
-                    .Append('<').Append(leak.EntityType).Append("_REDACTED>");
-                copied = end - partStart;
-            }
-
-            if (builder is not null)
-            {
-                builder.Append(text, copied, text.Length - copied);
-                result[i] = MessagePart.FromText(builder.ToString());
-            }
-
-            partStart = partEnd;
-        }
-
-        return result;
     }
 
     private static void Count(SortedDictionary<string, int> counts, string type) =>

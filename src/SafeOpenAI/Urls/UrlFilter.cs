@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SafeOpenAI;
 
@@ -239,7 +238,7 @@ public sealed class UrlFilter : IInputGuard, IOutputValidator
         }
 
         var verdict = new SafetyVerdict(StageName, SafetyAction.Rewrite, RedactedCode, null, evidence);
-        return OutputValidationResult.Rewrite(verdict, response.WithParts(Redact(response.Parts, context.Length, refused)));
+        return OutputValidationResult.Rewrite(verdict, response.WithParts(AnswerSpanRedactor.Redact(response.Parts, context.Length, [.. refused.Select(r => (r.Url.Start, r.Url.End, _replacement))])));
     }
 
     private UrlRefusal? FirstRefusal(string text)
@@ -258,54 +257,4 @@ public sealed class UrlFilter : IInputGuard, IOutputValidator
     private static OutputValidationResult Blocked(UrlRefusal refusal, string location) =>
         OutputValidationResult.FromVerdict(SafetyVerdict.Block(StageName, refusal.Code, OutputMessage, refusal.Evidence(location)));
 
-    /// <summary>Replaces each refused URL inside the text parts; offsets are in (context + parts joined by line feeds).</summary>
-    private MessagePart[] Redact(IReadOnlyList<MessagePart> parts, int contextLength, List<(ExtractedUrl Url, UrlRefusal Refusal)> refused)
-    {
-        var result = new MessagePart[parts.Count];
-        var partStart = contextLength;
-        var first = true;
-        for (var i = 0; i < parts.Count; i++)
-        {
-            var part = parts[i];
-            result[i] = part;
-            if (part.Kind != MessagePartKind.Text)
-            {
-                continue;
-            }
-
-            if (!first)
-            {
-                partStart++; // the line feed that SafetyResponse.Text puts between text parts
-            }
-
-            first = false;
-            var text = part.Text ?? string.Empty;
-            var partEnd = partStart + text.Length;
-            StringBuilder? builder = null;
-            var copied = 0;
-            foreach (var (url, _) in refused)
-            {
-                var start = Math.Max(url.Start, partStart);
-                var end = Math.Min(url.End, partEnd);
-                if (start >= end)
-                {
-                    continue;
-                }
-
-                builder ??= new StringBuilder(text.Length);
-                builder.Append(text, copied, start - partStart - copied).Append(_replacement);
-                copied = end - partStart;
-            }
-
-            if (builder is not null)
-            {
-                builder.Append(text, copied, text.Length - copied);
-                result[i] = MessagePart.FromText(builder.ToString());
-            }
-
-            partStart = partEnd;
-        }
-
-        return result;
-    }
 }
