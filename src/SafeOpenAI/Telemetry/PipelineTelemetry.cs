@@ -271,15 +271,17 @@ internal sealed class PipelineTelemetry
         if (CapturesContent)
         {
             // What went to the model (after redaction) and what came back to the caller; nothing
-            // when the model was not reached, and never an answer the checks withheld.
+            // when the model was not reached, and never an answer the checks withheld. Even opted
+            // in, the canary, secrets and PII are masked: a telemetry backend is not a PII store.
+            var masker = new CapturedContentMasker(call.Request.Items.TryGetValue(CanaryTokenGuard.ItemsKey, out var canary) ? canary as string : null);
             if (call.Response is not null && !call.AnsweredWithoutModel)
             {
-                span.SetTag(InputMessages, InputMessagesJson(call.Request.Messages));
+                span.SetTag(InputMessages, InputMessagesJson(call.Request.Messages, masker));
             }
 
             if (result is { Status: SafeChatStatus.Completed, Response: { } answer })
             {
-                span.SetTag(OutputMessages, OutputMessagesJson(answer));
+                span.SetTag(OutputMessages, OutputMessagesJson(answer, masker));
             }
         }
     }
@@ -404,7 +406,7 @@ internal sealed class PipelineTelemetry
     private static bool IsTrue(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The messages as the semantic conventions' <c>gen_ai.input.messages</c> JSON (role, parts of type text / tool_call / tool_call_response; images as a part without data).</summary>
-    internal static string InputMessagesJson(IReadOnlyList<SafetyMessage> messages)
+    internal static string InputMessagesJson(IReadOnlyList<SafetyMessage> messages, CapturedContentMasker? masker = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, s_jsonOptions))
@@ -420,13 +422,13 @@ internal sealed class PipelineTelemetry
                     writer.WriteStartObject();
                     writer.WriteString("type", "tool_call_response");
                     writer.WriteString("id", message.ToolCallId);
-                    writer.WriteString("response", message.Text);
+                    writer.WriteString("response", masker is null ? message.Text : masker.Mask(message.Text));
                     writer.WriteEndObject();
                 }
                 else
                 {
-                    WriteParts(writer, message.Parts);
-                    WriteToolCalls(writer, message.ToolCalls);
+                    WriteParts(writer, message.Parts, masker);
+                    WriteToolCalls(writer, message.ToolCalls, masker);
                 }
 
                 writer.WriteEndArray();
@@ -440,7 +442,7 @@ internal sealed class PipelineTelemetry
     }
 
     /// <summary>The answer as the semantic conventions' <c>gen_ai.output.messages</c> JSON.</summary>
-    internal static string OutputMessagesJson(SafetyResponse answer)
+    internal static string OutputMessagesJson(SafetyResponse answer, CapturedContentMasker? masker = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, s_jsonOptions))
@@ -449,8 +451,8 @@ internal sealed class PipelineTelemetry
             writer.WriteStartObject();
             writer.WriteString("role", "assistant");
             writer.WriteStartArray("parts");
-            WriteParts(writer, answer.Parts);
-            WriteToolCalls(writer, answer.ToolCalls);
+            WriteParts(writer, answer.Parts, masker);
+            WriteToolCalls(writer, answer.ToolCalls, masker);
             writer.WriteEndArray();
             writer.WriteString("finish_reason", answer.FinishReason ?? "stop");
             writer.WriteEndObject();
@@ -460,7 +462,7 @@ internal sealed class PipelineTelemetry
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteParts(Utf8JsonWriter writer, IReadOnlyList<MessagePart> parts)
+    private static void WriteParts(Utf8JsonWriter writer, IReadOnlyList<MessagePart> parts, CapturedContentMasker? masker)
     {
         foreach (var part in parts)
         {
@@ -469,7 +471,7 @@ internal sealed class PipelineTelemetry
                 case MessagePartKind.Text:
                     writer.WriteStartObject();
                     writer.WriteString("type", "text");
-                    writer.WriteString("content", part.Text);
+                    writer.WriteString("content", masker is null ? part.Text : masker.Mask(part.Text));
                     writer.WriteEndObject();
                     break;
                 case MessagePartKind.Image:
@@ -482,7 +484,7 @@ internal sealed class PipelineTelemetry
         }
     }
 
-    private static void WriteToolCalls(Utf8JsonWriter writer, IReadOnlyList<ToolCallInfo> toolCalls)
+    private static void WriteToolCalls(Utf8JsonWriter writer, IReadOnlyList<ToolCallInfo> toolCalls, CapturedContentMasker? masker)
     {
         foreach (var toolCall in toolCalls)
         {
@@ -490,7 +492,7 @@ internal sealed class PipelineTelemetry
             writer.WriteString("type", "tool_call");
             writer.WriteString("id", toolCall.Id);
             writer.WriteString("name", toolCall.FunctionName);
-            writer.WriteString("arguments", toolCall.Arguments);
+            writer.WriteString("arguments", masker is null ? toolCall.Arguments : masker.Mask(toolCall.Arguments));
             writer.WriteEndObject();
         }
     }

@@ -61,6 +61,24 @@ public class PipelineSpanUnitTests
             + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"And this?\"},{\"type\":\"image\"}]}]"));
     }
 
+    [Test]
+    public void Captured_content_masks_the_canary_secrets_and_pii_even_when_opted_in()
+    {
+        var masker = new CapturedContentMasker("4f9c0d2be71a5836");
+
+        var json = PipelineTelemetry.InputMessagesJson(
+        [
+            SafetyMessage.FromText(MessageRole.System, "<!-- canary: 4F9C0D2BE71A5836 --> Be brief."),
+            SafetyMessage.FromText(MessageRole.User, "Mail ada@example.com, key AKIAIOSFODNN7EXAMPLE."),
+        ],
+            masker);
+
+        Assert.That(json, Does.Contain("<!-- canary: <CANARY_TOKEN> --> Be brief."));
+        Assert.That(json, Does.Contain("Mail <EMAIL_ADDRESS>, key <AWS_ACCESS_KEY_ID>."));
+        Assert.That(json, Does.Not.Contain("ada@example.com").And.Not.Contain("AKIAIOSFODNN7EXAMPLE").And.Not.Contain("4f9c0d2be71a5836").IgnoreCase);
+        Assert.That(masker.Mask("Nothing to hide here."), Is.EqualTo("Nothing to hide here."));
+    }
+
     private sealed class ThrowingGuard : IInputGuard
     {
         public const string StageName = "Throwing";
