@@ -76,6 +76,11 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         try
         {
             SqliteAuditSchema.Migrate(_connection, options.SyncEveryCommit);
+            if (options.MaxPageCount is int maxPages)
+            {
+                SqliteMigrator.Execute(_connection, FormattableString.Invariant($"PRAGMA max_page_count={maxPages};"));
+            }
+
             _statements = new SqliteAuditStatements(_connection);
             _checkpointer = new SqliteAuditCheckpointer(options.ConnectionString, options.WalCheckpointPages, options.MaxWalPages);
         }
