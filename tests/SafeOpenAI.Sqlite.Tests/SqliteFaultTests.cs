@@ -11,6 +11,7 @@ public class SqliteFaultTests
 {
     private const int SqliteBusy = 5;   // https://www.sqlite.org/rescode.html#busy
     private const int SqliteFull = 13;  // https://www.sqlite.org/rescode.html#full
+    private const int SqliteNotADatabase = 26; // https://www.sqlite.org/rescode.html#notadb
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(30);
 
     [Test]
@@ -168,6 +169,20 @@ public class SqliteFaultTests
         Assert.That(ids, Is.EquivalentTo(Enumerable.Range(0, 19).Select(i => "committed-" + i).Append("after")),
             "the transactions whose frames are whole survive; the torn last one is rolled back, as SQLite recovers a WAL");
         Assert.That(image.Text("PRAGMA integrity_check"), Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public async Task A_database_file_that_is_not_a_database_fails_the_start_with_a_typed_error_naming_the_file()
+    {
+        using var db = new TempDatabase();
+        var garbage = new byte[16 * 1024];
+        new Random(7).NextBytes(garbage);
+        await File.WriteAllBytesAsync(db.Path, garbage);
+
+        var error = Assert.Throws<SqliteException>(() => new SqliteAuditSink(db.Options()).Dispose());
+
+        Assert.That(error!.SqliteErrorCode, Is.EqualTo(SqliteNotADatabase));
+        Assert.That(error.Message, Does.Contain(db.Path), "an operator with several SQLite files knows which one");
     }
 
     private static SqliteConnection Open(TempDatabase db)
