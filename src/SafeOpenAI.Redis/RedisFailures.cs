@@ -9,14 +9,19 @@ namespace SafeOpenAI.Redis;
 /// </summary>
 internal static class RedisFailures
 {
-    /// <summary>Gets whether an exception is a Redis outage: a Redis error or a timeout; anything else is a bug and propagates.</summary>
-    public static bool IsOutage(Exception exception) => exception is RedisException or TimeoutException;
+    /// <summary>
+    /// Gets whether an exception is a Redis outage: a Redis error, a timeout, or a cancelled command;
+    /// anything else is a bug and propagates. StackExchange.Redis cancels the commands sent while it
+    /// re-establishes a connection it gave up on (a server that stopped answering); the package never
+    /// hands it a caller's token, so such a cancellation is always the connection's, never the caller's.
+    /// </summary>
+    public static bool IsOutage(Exception exception) => exception is RedisException or TimeoutException or OperationCanceledException;
 
     /// <summary>Gets the error name of an outage: <c>redis_timeout</c>, <c>redis_unreachable</c> or <c>redis_error</c>.</summary>
     public static string NameOf(Exception exception) => exception switch
     {
         TimeoutException => "redis_timeout",
-        RedisConnectionException => "redis_unreachable",
+        RedisConnectionException or OperationCanceledException => "redis_unreachable",
         _ => "redis_error",
     };
 }

@@ -35,6 +35,13 @@ public sealed class SqliteAuditOptions
     /// </summary>
     public bool SyncEveryCommit { get; set; }
 
+    /// <summary>
+    /// Gets or sets, for tests only, the most pages the writer's connection lets the file hold
+    /// (<c>PRAGMA max_page_count</c>, a per-connection limit), so that a test fills the "disk" without
+    /// a small file system; <see langword="null"/> (always in production) keeps SQLite's limit.
+    /// </summary>
+    internal int? MaxPageCount { get; set; }
+
     /// <summary>Gets or sets the WAL pages after which a background checkpoint starts (tests make it small).</summary>
     internal int WalCheckpointPages { get; set; } = SqliteAuditCheckpointer.CheckpointPages;
 

@@ -52,7 +52,7 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or the connection string names no file.</exception>
-    /// <exception cref="SqliteException">The file cannot be opened or migrated.</exception>
+    /// <exception cref="SqliteException">The file cannot be opened or migrated (for example it is not a database); the message names the file, the error codes are SQLite's.</exception>
     /// <exception cref="NotSupportedException">The file has a newer schema version than this library knows.</exception>
     public SqliteAuditSink(SqliteAuditOptions options)
     {
@@ -72,12 +72,30 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         _capacity = options.QueueCapacity;
         _maxBatchSize = options.MaxBatchSize;
         _maxBatchDelay = options.MaxBatchDelay;
-        _connection = SqliteAuditSchema.Open(options.ConnectionString);
+        try
+        {
+            _connection = SqliteAuditSchema.Open(options.ConnectionString);
+        }
+        catch (SqliteException ex)
+        {
+            throw NamingTheFile(ex, options.ConnectionString);
+        }
+
         try
         {
             SqliteAuditSchema.Migrate(_connection, options.SyncEveryCommit);
+            if (options.MaxPageCount is int maxPages)
+            {
+                SqliteMigrator.Execute(_connection, FormattableString.Invariant($"PRAGMA max_page_count={maxPages};"));
+            }
+
             _statements = new SqliteAuditStatements(_connection);
             _checkpointer = new SqliteAuditCheckpointer(options.ConnectionString, options.WalCheckpointPages, options.MaxWalPages);
+        }
+        catch (SqliteException ex)
+        {
+            _connection.Dispose();
+            throw NamingTheFile(ex, options.ConnectionString);
         }
         catch
         {
@@ -133,6 +151,10 @@ public sealed class SqliteAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
     /// <summary>Flushes and closes synchronously (for containers that dispose synchronously); see <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    // SQLite's messages do not say which file failed; an application may use several (audit, reviews).
+    private static SqliteException NamingTheFile(SqliteException error, string connectionString) =>
+        new($"The audit database '{new SqliteConnectionStringBuilder(connectionString).DataSource}' cannot be opened or migrated: {error.Message}", error.SqliteErrorCode, error.SqliteExtendedErrorCode);
 
     private void CommitBatch(List<SqliteAuditRow> batch)
     {
