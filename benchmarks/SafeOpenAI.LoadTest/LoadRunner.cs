@@ -24,6 +24,8 @@ internal static class LoadRunner
         var startWorkingSet = WorkingSet(process);
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
         var total = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, calls),
@@ -51,6 +53,8 @@ internal static class LoadRunner
                 }
             }).ConfigureAwait(false);
         total.Stop();
+        process.Refresh();
+        var cpuUsed = process.TotalProcessorTime - cpu;
 
         if (firstError is not null)
         {
@@ -72,7 +76,8 @@ internal static class LoadRunner
             GC.CollectionCount(0) - gen0,
             GC.CollectionCount(1) - gen1,
             GC.CollectionCount(2) - gen2,
-            GC.GetTotalAllocatedBytes(precise: true) - allocated);
+            GC.GetTotalAllocatedBytes(precise: true) - allocated,
+            cpuUsed);
     }
 
     private static long WorkingSet(Process process)

@@ -69,6 +69,6 @@ internal static partial class ConfigurationValidation
         return new CheckItem(Id, Title, CheckStatus.Fail, key, "SafeOpenAI would not start: " + error, Source, CheckGroup.Configuration);
     }
 
-    [GeneratedRegex(@"SafeOpenAI(:[A-Za-z0-9_]+)+")]
+    [GeneratedRegex(@"SafeOpenAI(:[A-Za-z0-9_]+)+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex KeyPattern();
 }

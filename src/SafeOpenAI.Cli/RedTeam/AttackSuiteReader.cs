@@ -95,14 +95,14 @@ internal static partial class AttackSuiteReader
         return new AttackSuite(attacks, benign);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex CategoryPattern();
 
     // The shape of a BCP-47 tag (RFC 5646): a 2-3 letter language, then subtags of 1-8 letters or digits.
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex LanguagePattern();
 
     private readonly struct Row(JsonElement element, string file, int line)

@@ -166,6 +166,6 @@ internal sealed partial class SuccessJudge
         }
     }
 
-    [GeneratedRegex(@"(canary:\s*[0-9a-f]{12,64}|Secret token:\s*[0-9a-f]{12,64})", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(canary:\s*[0-9a-f]{12,64}|Secret token:\s*[0-9a-f]{12,64})", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
     private static partial Regex StageCanary();
 }
