@@ -67,6 +67,9 @@ internal sealed class FaultHost : IAsyncDisposable
 
     public static SafeChatRequest Ask(string text = "What is the capital of France?") => IntegrationHost.Ask(text);
 
+    /// <summary>Makes user-1 the ambient identity, for the drop-in <c>ChatClient</c> methods that take no <see cref="SafeChatRequest"/>.</summary>
+    public static IDisposable AsUser() => AmbientSafetyIdentityAccessor.Use(new SafetyIdentity("user-1", "session-1"));
+
     /// <summary>What user-1 spent this hour and what its open reservations hold.</summary>
     public async Task<BudgetUsage> UsageAsync() =>
         await Budget.GetUsageAsync(BudgetScope.User, IntegrationHost.SafetyIdentifierOf("user-1"), BudgetWindow.Hour, CancellationToken.None);
