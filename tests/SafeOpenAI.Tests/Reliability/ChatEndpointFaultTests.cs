@@ -164,6 +164,37 @@ public sealed class ChatEndpointFaultTests
     }
 
     [Test]
+    public async Task A_stream_that_broke_after_the_caller_stopped_reading_is_audited_as_failed_and_its_error_is_observed()
+    {
+        await using var host = await FaultHost.StartAsync(
+            o =>
+            {
+                o.Moderation.Enabled = false;
+                o.Streaming.Mode = StreamingMode.CutOff;
+                o.Streaming.WindowCharacters = 20;
+            },
+            endpointOptions: new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 4, "A calm sentence about the sea. Another calm sentence about the sea."));
+        using var user = FaultHost.AsUser();
+
+        await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Tell me about the sea.")]))
+        {
+            if (update.ContentUpdate.Count > 0)
+            {
+                // Stop reading only once the call is over (its record is written): the break then
+                // meets a run that already failed, whose error nobody else will look at.
+                await FaultHost.WaitUntilAsync(() => host.Audit.Records.Count == 1, "the call failed and was audited");
+                break;
+            }
+        }
+
+        var record = host.SingleAuditRecord();
+        Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
+        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        host.AssertNoUnobservedTaskException();
+    }
+
+    [Test]
     public async Task A_stream_that_never_ends_is_ended_by_the_callers_token_and_never_charged_beyond_its_reservation()
     {
         await using var host = await FaultHost.StartAsync(o =>

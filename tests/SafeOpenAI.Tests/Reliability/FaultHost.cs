@@ -40,13 +40,17 @@ internal sealed class FaultHost : IAsyncDisposable
 
     public InMemoryBudgetTracker Budget { get; }
 
-    /// <summary>Starts a host. <paramref name="innerRetries"/> and <paramref name="networkTimeout"/> are the inner SDK clients' options.</summary>
+    /// <summary>
+    /// Starts a host. <paramref name="innerRetries"/> and <paramref name="networkTimeout"/> are the
+    /// inner SDK clients' options; <paramref name="wrapBudget"/> puts a tracker in front of the in-memory one.
+    /// </summary>
     public static async Task<FaultHost> StartAsync(
         Action<SafeOpenAIOptions>? configure = null,
         Action<ISafeOpenAIBuilder>? build = null,
         LocalOpenAIEndpointOptions? endpointOptions = null,
         int innerRetries = 0,
-        TimeSpan? networkTimeout = null)
+        TimeSpan? networkTimeout = null,
+        Func<InMemoryBudgetTracker, IBudgetTracker>? wrapBudget = null)
     {
         var budget = new InMemoryBudgetTracker(BudgetTestOptions.TokenLimit(TokenLimit));
         var host = await IntegrationHost.StartAsync(
@@ -57,7 +61,7 @@ internal sealed class FaultHost : IAsyncDisposable
             },
             b =>
             {
-                b.UseBudgetTracker(_ => budget);
+                b.UseBudgetTracker(_ => wrapBudget?.Invoke(budget) ?? budget);
                 build?.Invoke(b);
             },
             endpointOptions,
