@@ -164,6 +164,47 @@ public sealed class ChatEndpointFaultTests
     }
 
     [Test]
+    public async Task A_stream_that_breaks_under_CutOff_while_a_window_is_being_checked_leaves_no_check_running_after_the_call()
+    {
+        var gate = new StageGate();
+        var validator = new GatedOutputValidator(gate) { Scope = OutputValidationScope.Window };
+        await using var host = await FaultHost.StartAsync(
+            o =>
+            {
+                o.Moderation.Enabled = false;
+                o.Streaming.Mode = StreamingMode.CutOff;
+                o.Streaming.WindowCharacters = 20;
+            },
+            b => b.AddOutputValidator(_ => validator),
+            new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
+        // The first window closes after three chunks; the break comes nine chunks later, so the
+        // first window's check (held at the gate) is in flight when the stream breaks behind it.
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 12, string.Concat(Enumerable.Repeat("A calm sentence about the sea. ", 10)))
+            .WithChunkDelay(TimeSpan.FromMilliseconds(100)));
+        using var user = FaultHost.AsUser();
+
+        var thrown = Assert.CatchAsync<Exception>(async () =>
+        {
+            await foreach (var _ in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Tell me about the sea.")]))
+            {
+            }
+        });
+        var inFlightWhenTheCallEnded = validator.InFlight;
+        gate.Open();
+
+        var record = host.SingleAuditRecord();
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown, Is.InstanceOf<IOException>().Or.InstanceOf<HttpRequestException>(), "the transport's own error, unchanged");
+            Assert.That(validator.Calls, Is.EqualTo(1), "the first window was being checked when the stream broke");
+            Assert.That(inFlightWhenTheCallEnded, Is.Zero, "no window check of the call outlives it (it could add to a trail already audited, or reserve after settlement)");
+            Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
+        });
+        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        host.AssertNoUnobservedTaskException();
+    }
+
+    [Test]
     public async Task A_stream_that_broke_after_the_caller_stopped_reading_is_audited_as_failed_and_its_error_is_observed()
     {
         await using var host = await FaultHost.StartAsync(

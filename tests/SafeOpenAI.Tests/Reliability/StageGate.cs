@@ -38,19 +38,37 @@ internal sealed class GatedInputGuard(StageGate gate) : IInputGuard
     }
 }
 
-/// <summary>A user-supplied output validator that waits at a <see cref="StageGate"/>, observing the call's token, and then returns <see cref="Result"/>.</summary>
+/// <summary>A user-supplied output validator that waits at a <see cref="StageGate"/>, observing the call's token, and then allows.</summary>
 internal sealed class GatedOutputValidator(StageGate gate) : IOutputValidator
 {
+    private int _calls;
+    private int _inFlight;
+
     public string Name => "GatedOutputValidator";
 
-    public OutputValidationResult? Result { get; init; }
+    public OutputValidationScope Scope { get; init; } = OutputValidationScope.WholeAnswer;
 
-    public OutputValidationScope GetScope(SafetyRequest request) => OutputValidationScope.WholeAnswer;
+    /// <summary>Gets how many times the validator was called.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Gets how many calls are running now (waiting at the gate).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public OutputValidationScope GetScope(SafetyRequest request) => Scope;
 
     public async ValueTask<OutputValidationResult> ValidateAsync(SafetyRequest request, SafetyResponse response, CancellationToken cancellationToken)
     {
-        await gate.PassAsync(cancellationToken);
-        return Result ?? OutputValidationResult.FromVerdict(SafetyVerdict.Allow(Name));
+        Interlocked.Increment(ref _calls);
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await gate.PassAsync(cancellationToken);
+            return OutputValidationResult.Allow(Name);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 }
 
