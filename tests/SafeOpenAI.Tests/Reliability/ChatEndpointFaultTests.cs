@@ -90,8 +90,46 @@ public sealed class ChatEndpointFaultTests
             Assert.That(thrown, Is.InstanceOf<OperationCanceledException>(), "the SDK reports its network timeout as a cancellation");
             Assert.That(aborted.IsChatCompletion, Is.True, "the endpoint saw the request abandoned");
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed), "a timeout nobody asked for is a failure, not a cancellation");
+            Assert.That(record.ErrorType, Is.EqualTo(thrown!.GetType().FullName));
         });
         await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        host.AssertNoUnobservedTaskException();
+    }
+
+    [Test]
+    public async Task A_groundedness_judge_that_does_not_answer_within_its_network_timeout_counts_the_claims_unsupported()
+    {
+        FaultHost? started = null;
+        await using var host = started = await FaultHost.StartAsync(
+            o => o.Moderation.Enabled = false,
+            b => b.AddGroundednessCheck(judgeFactory: _ => new OpenAIGroundednessJudge(new ChatClient(
+                "gpt-4o-mini",
+                new ApiKeyCredential("sk-local-test"),
+                started!.Endpoint.CreateClientOptions(maxRetries: 0, networkTimeout: TimeSpan.FromMilliseconds(500))))));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Text("You need to tell the landlord in writing well ahead of leaving.").WithUsage(40, 10));
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.Delayed(TimeSpan.FromHours(1), ScriptedChatResponse.Text("{}")));
+        var request = new SafeChatRequest([ChatMessage.CreateSystemMessage("Answer from the sources."), ChatMessage.CreateUserMessage("How do I move out?")])
+        {
+            Identity = new SafetyIdentity("user-1", "session-1"),
+            Sources = [new SourceDocument("policy-4", "Tenants must give written notice at least two months before moving out.")],
+        };
+
+        var result = await host.Client.CompleteAsync(request).WaitAsync(FaultHost.Patience);
+
+        var verdict = result.DecisiveVerdict!;
+        var record = host.SingleAuditRecord();
+        Assert.Multiple(() =>
+        {
+            Assert.That((result.Status, verdict.Code), Is.EqualTo((SafeChatStatus.Blocked, GroundednessValidator.UnsupportedCode)));
+            Assert.That(verdict.Evidence["judge"], Is.EqualTo("failed"));
+            Assert.That(verdict.Evidence["failure_policy"], Is.EqualTo("treat_as_unsupported"));
+            Assert.That((record.Outcome, record.DecisiveCode), Is.EqualTo((AuditOutcome.Blocked, GroundednessValidator.UnsupportedCode)));
+        });
+
+        // The answer's 50 billed tokens, and the judge's abandoned request at its planned upper bound.
+        var usage = await host.UsageAsync();
+        Assert.That((usage.HeldTokens, usage.HeldRequests, usage.Requests), Is.EqualTo((0L, 0L, 2L)));
+        Assert.That(usage.Tokens, Is.GreaterThan(50));
         host.AssertNoUnobservedTaskException();
     }
 
