@@ -486,6 +486,11 @@ internal sealed class RequestHandler
             for (var i = 0; i < afterChunks; i++)
             {
                 var piece = i == 0 ? null : (i - 1 < pieces.Count ? pieces[i - 1] : "…");
+                if (i > 0)
+                {
+                    await PauseBetweenChunksAsync().ConfigureAwait(false);
+                }
+
                 await WriteEventAsync(w => WriteChunk(w, answer, chat.IncludeUsage, i == 0 ? "assistant" : null, i == 0 ? string.Empty : piece, null, false)).ConfigureAwait(false);
             }
 

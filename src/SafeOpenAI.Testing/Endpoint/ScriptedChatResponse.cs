@@ -123,7 +123,9 @@ public sealed class ScriptedChatResponse
     /// <summary>
     /// Creates a response that starts a 200 answer and then closes the connection: for a streaming
     /// request after <paramref name="afterChunks"/> SSE events (the first carries the role), for a
-    /// non-streaming request after part of the JSON body. The client sees an I/O error.
+    /// non-streaming request after part of the JSON body. The client sees an I/O error. The SSE
+    /// events are paced like a text answer's (<see cref="WithChunkDelay"/>,
+    /// <see cref="LocalOpenAIEndpointOptions.StreamChunkDelay"/>).
     /// </summary>
     /// <param name="afterChunks">How many complete SSE events are sent before the connection is aborted; 0 or more.</param>
     /// <param name="content">The answer whose chunks are sent; the offline model's answer when <see langword="null"/>.</param>

@@ -184,8 +184,11 @@ public sealed class GroundednessValidator : IOutputValidator, IModelBackedStage
                 : (await _judge!.JudgeAsync(claims, request.Sources, cancellationToken).ConfigureAwait(false), null);
             judgements = CheckJudgements(judgements, claims, request.Sources);
         }
-        catch (Exception ex) when (_options.JudgeFailure == GroundednessJudgeFailureMode.TreatAsUnsupported && ex is not OperationCanceledException)
+        catch (Exception ex) when (_options.JudgeFailure == GroundednessJudgeFailureMode.TreatAsUnsupported && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            // A judge that failed or timed out (the SDK reports its network timeout as a
+            // cancellation nobody asked for) leaves the claims unchecked; only the caller's own
+            // cancellation ends the call.
             foreach (var k in asked)
             {
                 decisions[k] = decisions[k] with { Supported = false, DecidedBy = "judge" };

@@ -50,6 +50,8 @@ public sealed class SafeChatStreamingResult : AsyncCollectionResult<StreamingCha
             {
                 while (stream.Reader.TryRead(out var update))
                 {
+                    // A caller who cancelled gets no further update, even one already released.
+                    _cancellationToken.ThrowIfCancellationRequested();
                     yield return ClientResult.FromValue(update, new SyntheticPipelineResponse());
                 }
             }

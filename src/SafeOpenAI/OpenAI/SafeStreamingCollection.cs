@@ -19,6 +19,8 @@ internal sealed class SafeStreamingCollection(Func<ChannelWriter<StreamingChatCo
             {
                 while (stream.Reader.TryRead(out var update))
                 {
+                    // A caller who cancelled gets no further update, even one already released.
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return ClientResult.FromValue(update, new SyntheticPipelineResponse());
                 }
             }

@@ -47,7 +47,13 @@ internal sealed class StreamRun<T>
     /// <summary>Stops a run the caller left early and waits until it has settled and audited.</summary>
     public async ValueTask StopAsync()
     {
-        if (!Completion.IsCompleted)
+        if (Completion.IsFaulted)
+        {
+            // The run failed after the reader stopped reading: the failure is in the audit record,
+            // and is observed here so that it never resurfaces as an unobserved task exception.
+            _ = Completion.Exception;
+        }
+        else if (!Completion.IsCompleted)
         {
             await _cancellation.CancelAsync().ConfigureAwait(false);
             try

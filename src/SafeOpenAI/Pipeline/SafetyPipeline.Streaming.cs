@@ -123,6 +123,7 @@ public sealed partial class SafetyPipeline
     private async Task<StageOutcome> StreamWithCutOffAsync(StreamState stream, SafetyStreamInvoker invokeModel, CancellationToken cancellationToken)
     {
         using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var checkerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var windows = Channel.CreateUnbounded<ClosedWindow>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         // Windows are checked behind the stream, one at a time and in order, by this task alone;
@@ -130,9 +131,9 @@ public sealed partial class SafetyPipeline
         var checker = Task.Run(
             async () =>
             {
-                await foreach (var window in windows.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var window in windows.Reader.ReadAllAsync(checkerCancellation.Token).ConfigureAwait(false))
                 {
-                    var checkedWindow = await CheckWindowAsync(stream, window, null, cancellationToken).ConfigureAwait(false);
+                    var checkedWindow = await CheckWindowAsync(stream, window, null, checkerCancellation.Token).ConfigureAwait(false);
                     if (checkedWindow.Stop is { } stop)
                     {
                         await modelCancellation.CancelAsync().ConfigureAwait(false);
@@ -171,6 +172,25 @@ public sealed partial class SafetyPipeline
         catch (OperationCanceledException) when (modelCancellation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // The checker stopped the stream because a window failed; its outcome follows.
+        }
+        catch
+        {
+            // The stream failed or the caller cancelled: stop the window checks behind it and wait
+            // for them, so that nothing of this call runs (adds to its trail, reserves budget) after
+            // it is settled and audited. The stream's own exception is the call's.
+            await checkerCancellation.CancelAsync().ConfigureAwait(false);
+            windows.Writer.TryComplete();
+            try
+            {
+                await checker.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Observed on purpose: the exception being rethrown below is the call's failure.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
+            throw;
         }
         finally
         {

@@ -160,7 +160,7 @@ public sealed partial class SafetyPipeline
         Exception? auditFailure = null;
         try
         {
-            record = await WriteAuditAsync(call, result, failure ?? settleFailure).ConfigureAwait(false);
+            record = await WriteAuditAsync(call, result, failure ?? settleFailure, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
             if (_anomalyMonitor is not null)
             {
                 // After the record is durable: a user who just tripped an abuse rule is suspended
@@ -710,14 +710,17 @@ public sealed partial class SafetyPipeline
         return new SafetyVerdict("Model", SafetyAction.Allow, "model.completed", evidence: evidence);
     }
 
-    private async Task<AuditRecord> WriteAuditAsync(PipelineCall call, SafetyPipelineResult? result, Exception? failure)
+    private async Task<AuditRecord> WriteAuditAsync(PipelineCall call, SafetyPipelineResult? result, Exception? failure, bool cancelledByCaller)
     {
         var outcome = result?.Status switch
         {
             SafeChatStatus.Completed => AuditOutcome.Completed,
             SafeChatStatus.Blocked => AuditOutcome.Blocked,
             SafeChatStatus.PendingReview => AuditOutcome.PendingReview,
-            _ => failure is OperationCanceledException ? AuditOutcome.Cancelled : AuditOutcome.Failed,
+
+            // Cancelled means the caller gave up. A cancellation nobody asked for (the SDK reports
+            // its network timeout as one) is a failure of the call.
+            _ => failure is OperationCanceledException && cancelledByCaller ? AuditOutcome.Cancelled : AuditOutcome.Failed,
         };
         var record = new AuditRecord
         {

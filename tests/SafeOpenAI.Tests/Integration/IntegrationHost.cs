@@ -1,4 +1,6 @@
+using System.ClientModel;
 using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
 using OpenAI.Chat;
 using OpenAI.Moderations;
 using SafeOpenAI.Testing;
@@ -9,7 +11,8 @@ namespace SafeOpenAI.Tests.Integration;
 /// <summary>
 /// SafeOpenAI registered with <c>AddSafeOpenAI</c> over the real OpenAI SDK, talking HTTP to a
 /// <see cref="LocalOpenAIEndpoint"/> on 127.0.0.1. The inner clients do not retry, so a scripted
-/// fault surfaces at once.
+/// fault surfaces at once, unless <c>innerClientOptions</c> gives them other SDK options (retries,
+/// network timeout).
 /// </summary>
 internal sealed class IntegrationHost : IAsyncDisposable
 {
@@ -29,13 +32,22 @@ internal sealed class IntegrationHost : IAsyncDisposable
 
     public RecordingAuditSink Audit => (RecordingAuditSink)Services.GetRequiredService<IAuditSink>();
 
-    public static async Task<IntegrationHost> StartAsync(Action<SafeOpenAIOptions>? configure = null, Action<ISafeOpenAIBuilder>? build = null, LocalOpenAIEndpointOptions? endpointOptions = null)
+    public static async Task<IntegrationHost> StartAsync(Action<SafeOpenAIOptions>? configure = null, Action<ISafeOpenAIBuilder>? build = null, LocalOpenAIEndpointOptions? endpointOptions = null, Func<LocalOpenAIEndpoint, OpenAIClientOptions>? innerClientOptions = null)
     {
         var endpoint = await LocalOpenAIEndpoint.StartAsync(endpointOptions);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(endpoint.CreateChatClient("gpt-4o-mini", maxRetries: 0));
-        services.AddSingleton(endpoint.CreateModerationClient(maxRetries: 0));
+        if (innerClientOptions is null)
+        {
+            services.AddSingleton(endpoint.CreateChatClient("gpt-4o-mini", maxRetries: 0));
+            services.AddSingleton(endpoint.CreateModerationClient(maxRetries: 0));
+        }
+        else
+        {
+            services.AddSingleton(new ChatClient("gpt-4o-mini", new ApiKeyCredential("sk-local-test"), innerClientOptions(endpoint)));
+            services.AddSingleton(new ModerationClient("omni-moderation-latest", new ApiKeyCredential("sk-local-test"), innerClientOptions(endpoint)));
+        }
+
         var builder = services.AddSafeOpenAI(options =>
         {
             options.Identity.HashKey = HashKey;
