@@ -99,22 +99,30 @@ public sealed partial class SafetyPipeline
     private async Task<StageOutcome> StreamWithHoldBackAsync(StreamState stream, SafetyStreamInvoker invokeModel, CancellationToken cancellationToken)
     {
         using var modelCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await foreach (var chunk in invokeModel(stream.Call.Request, modelCancellation.Token).WithCancellation(modelCancellation.Token).ConfigureAwait(false))
+        try
         {
-            if (stream.Accept(chunk) && stream.Windows.ShouldClose())
+            await foreach (var chunk in invokeModel(stream.Call.Request, modelCancellation.Token).WithCancellation(modelCancellation.Token).ConfigureAwait(false))
             {
-                var window = stream.Windows.Close(isFinal: false);
-                var checkedWindow = await CheckWindowAsync(stream, window, null, cancellationToken).ConfigureAwait(false);
-                if (checkedWindow.Stop is { } stop)
+                if (stream.Accept(chunk) && stream.Windows.ShouldClose())
                 {
-                    // Stop paying for an answer that will not be shown; what arrived so far is settled.
-                    await modelCancellation.CancelAsync().ConfigureAwait(false);
-                    RecordModelResponse(stream.Call, stream.PartialAnswer());
-                    return stop;
-                }
+                    var window = stream.Windows.Close(isFinal: false);
+                    var checkedWindow = await CheckWindowAsync(stream, window, null, cancellationToken).ConfigureAwait(false);
+                    if (checkedWindow.Stop is { } stop)
+                    {
+                        // Stop paying for an answer that will not be shown; what arrived so far is settled.
+                        await modelCancellation.CancelAsync().ConfigureAwait(false);
+                        RecordModelResponse(stream.Call, stream.PartialAnswer());
+                        return stop;
+                    }
 
-                await stream.PassAsync(window, checkedWindow.Text, cancellationToken).ConfigureAwait(false);
+                    await stream.PassAsync(window, checkedWindow.Text, cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+        catch when (stream.Started && stream.Call.Response is null)
+        {
+            RecordInterruptedAnswer(stream);
+            throw;
         }
 
         return await FinishStreamAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -178,6 +186,11 @@ public sealed partial class SafetyPipeline
             // The stream failed or the caller cancelled: stop the window checks behind it and wait
             // for them, so that nothing of this call runs (adds to its trail, reserves budget) after
             // it is settled and audited. The stream's own exception is the call's.
+            if (stream.Started && stream.Call.Response is null)
+            {
+                RecordInterruptedAnswer(stream);
+            }
+
             await checkerCancellation.CancelAsync().ConfigureAwait(false);
             windows.Writer.TryComplete();
             try
@@ -197,7 +210,19 @@ public sealed partial class SafetyPipeline
             windows.Writer.TryComplete();
         }
 
-        if (await checker.ConfigureAwait(false) is { } stop)
+        StageOutcome? stopped;
+        try
+        {
+            stopped = await checker.ConfigureAwait(false);
+        }
+        catch when (stream.Started && stream.Call.Response is null)
+        {
+            // A window check threw: the answer streamed so far was billed all the same.
+            RecordInterruptedAnswer(stream);
+            throw;
+        }
+
+        if (stopped is { } stop)
         {
             RecordModelResponse(stream.Call, stream.PartialAnswer());
             return stop;
@@ -205,6 +230,16 @@ public sealed partial class SafetyPipeline
 
         return await FinishStreamAsync(stream, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Keeps what a stream that broke or was cancelled had already produced, so that settlement
+    /// charges it: the provider billed the prompt and every token it streamed, and releasing the
+    /// reservation instead would let a caller who cancels each long answer spend without limit.
+    /// The usage is estimated from the text (verdict <c>usage.estimated</c>) and never exceeds what
+    /// was reserved for the call's output cap.
+    /// </summary>
+    private static void RecordInterruptedAnswer(StreamState stream) =>
+        stream.Call.Response = stream.InterruptedAnswer();
 
     /// <summary>Checks the last window with the whole answer's tool calls and refusal, runs the whole-answer validators, and releases what is held.</summary>
     private async Task<StageOutcome> FinishStreamAsync(StreamState stream, CancellationToken cancellationToken)

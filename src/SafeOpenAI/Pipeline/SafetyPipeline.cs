@@ -896,9 +896,13 @@ public sealed partial class SafetyPipeline
 
         // The endpoint reported no usage: count it ourselves rather than record a silent zero.
         call.Add(new SafetyVerdict(PipelineStage, SafetyAction.Allow, "usage.estimated"), SafetyPhase.Settle);
+        var output = _tokenCounter.CountTokens(response.Text, request.Model);
+
+        // The provider stops at the output cap, so text past it (an endpoint that ignored the cap
+        // and streamed on) was not billed beyond the cap that was reserved.
         return new TokenUsage(
             _tokenCounter.CountPromptTokens(request.Messages, request.Model),
-            _tokenCounter.CountTokens(response.Text, request.Model));
+            request.Parameters.MaxOutputTokens is { } cap ? Math.Min(output, cap) : output);
     }
 
     private static List<MessagePart> ModeratedInputParts(SafetyRequest request)

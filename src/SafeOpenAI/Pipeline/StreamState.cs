@@ -35,9 +35,13 @@ internal sealed class StreamState(PipelineCall call, SafetyStreamReleaser releas
     /// <summary>Gets or sets a value indicating whether a validator rewrote any window.</summary>
     public bool Rewritten { get; set; }
 
+    /// <summary>Gets a value indicating whether the model began to answer: at least one chunk arrived, so the provider bills the prompt and what it generated.</summary>
+    public bool Started { get; private set; }
+
     /// <summary>Takes one chunk from the model stream; returns false for the closing chunk, which only reports the whole answer.</summary>
     public bool Accept(SafetyStreamChunk chunk)
     {
+        Started = true;
         if (chunk.Response is { } completed)
         {
             _completed = completed;
@@ -51,6 +55,10 @@ internal sealed class StreamState(PipelineCall call, SafetyStreamReleaser releas
 
     /// <summary>The model's whole answer: the front door's closing report, or the text seen when it sent none.</summary>
     public SafetyResponse ModelAnswer() =>
+        _completed ?? new SafetyResponse([MessagePart.FromText(_modelText.ToString())], usage: null, finishReason: null);
+
+    /// <summary>The text received before the stream broke or was cancelled, for settlement (its usage is estimated); no finish reason, as the model never finished.</summary>
+    public SafetyResponse InterruptedAnswer() =>
         _completed ?? new SafetyResponse([MessagePart.FromText(_modelText.ToString())], usage: null, finishReason: null);
 
     /// <summary>The text received before the stream was stopped early, for settlement (its usage is estimated).</summary>

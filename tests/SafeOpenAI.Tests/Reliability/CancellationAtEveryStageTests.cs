@@ -103,7 +103,7 @@ public sealed class CancellationAtEveryStageTests
         AssertCancelled(host, thrown);
         Assert.That(shown, Is.EqualTo(1), "nothing was yielded after the cancellation");
         Assert.That((await host.WaitForAbortAsync(host.Endpoint.ChatRequests[0])).IsChatCompletion, Is.True, "the stream was abandoned");
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(host.SingleAuditRecord());
         host.AssertNoUnobservedTaskException();
     }
 

@@ -134,7 +134,7 @@ public sealed class ChatEndpointFaultTests
     }
 
     [Test]
-    public async Task A_stream_that_breaks_mid_answer_under_HoldBack_shows_nothing_fails_the_call_and_charges_nothing()
+    public async Task A_stream_that_breaks_mid_answer_under_HoldBack_shows_nothing_fails_the_call_and_charges_what_was_streamed()
     {
         await using var host = await FaultHost.StartAsync(
             o =>
@@ -163,12 +163,12 @@ public sealed class ChatEndpointFaultTests
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
             Assert.That(record.ErrorType, Is.EqualTo(thrown!.GetType().FullName));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
     }
 
     [Test]
-    public async Task A_stream_that_breaks_mid_answer_under_CutOff_keeps_what_was_shown_fails_the_call_and_charges_nothing()
+    public async Task A_stream_that_breaks_mid_answer_under_CutOff_keeps_what_was_shown_fails_the_call_and_charges_what_was_streamed()
     {
         await using var host = await FaultHost.StartAsync(
             o =>
@@ -197,7 +197,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(string.Concat(texts), Is.Not.Empty.And.Length.LessThan(40), "the chunks before the break went out as they came");
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
     }
 
@@ -238,7 +238,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(inFlightWhenTheCallEnded, Is.Zero, "no window check of the call outlives it (it could add to a trail already audited, or reserve after settlement)");
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
     }
 
@@ -269,7 +269,7 @@ public sealed class ChatEndpointFaultTests
 
         var record = host.SingleAuditRecord();
         Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
     }
 
@@ -312,7 +312,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(whileStreaming.Tokens, Is.Zero, "nothing was charged while it ran");
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Cancelled));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
     }
 
@@ -340,7 +340,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(aborted.IsChatCompletion, Is.True);
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Cancelled));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
     }
 }

@@ -91,6 +91,26 @@ internal sealed class FaultHost : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Asserts what a stream that broke or was cancelled after the model began to answer costs: the
+    /// provider billed the prompt and what it streamed, so one request is charged with an estimated
+    /// usage (verdict <c>usage.estimated</c>) that is more than nothing and no more than the
+    /// reservation (the prompt plus <see cref="MaxOutputTokens"/>), and nothing stays reserved.
+    /// </summary>
+    public async Task AssertInterruptedStreamChargedAsync(AuditRecord record)
+    {
+        var usage = await UsageAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(usage.HeldTokens, Is.Zero, "tokens left reserved");
+            Assert.That(usage.HeldRequests, Is.Zero, "requests left reserved");
+            Assert.That(usage.Requests, Is.EqualTo(1), "the request the model answered is charged");
+            Assert.That(usage.Tokens, Is.GreaterThan(0).And.LessThanOrEqualTo(record.Usage!.InputTokens + MaxOutputTokens), "the estimate, within the reservation");
+            Assert.That(record.Usage!.OutputTokens, Is.LessThanOrEqualTo(MaxOutputTokens));
+            Assert.That(record.VerdictCodes, Has.Some.EndsWith(":usage.estimated"));
+        });
+    }
+
     /// <summary>Returns the one audit record written, failing when there is none or more than one.</summary>
     public AuditRecord SingleAuditRecord()
     {

@@ -80,7 +80,7 @@ public sealed class ThrowingUserStageTests
 
     [TestCase(StreamingMode.HoldBack)]
     [TestCase(StreamingMode.CutOff)]
-    public async Task A_window_validator_that_throws_mid_stream_fails_the_stream_with_its_own_exception_and_releases_the_reservation(StreamingMode mode)
+    public async Task A_window_validator_that_throws_mid_stream_fails_the_stream_with_its_own_exception_and_charges_what_was_streamed(StreamingMode mode)
     {
         var bug = new StageBugException();
         var validator = new FakeOutputValidator("ThrowingWindowValidator") { Scope = OutputValidationScope.Window, Handler = _ => throw bug };
@@ -104,7 +104,7 @@ public sealed class ThrowingUserStageTests
         });
 
         AssertFailedWith(host, bug, thrown);
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
+        await host.AssertInterruptedStreamChargedAsync(host.SingleAuditRecord());
         host.AssertNoUnobservedTaskException();
     }
 
