@@ -206,6 +206,13 @@ public static class TextNormalizer
                         continue;
                     }
 
+                    if (shadow == ' ')
+                    {
+                        // A tag space is white space like any other: collapsed with its neighbours, trimmed at the ends.
+                        pendingSpace = true;
+                        continue;
+                    }
+
                     c = shadow;
                 }
                 else if (IsInvisible(c))

@@ -58,6 +58,12 @@ internal sealed class JsonSchemaChecker
                 : string.Empty;
             return false;
         }
+        catch (ArgumentException)
+        {
+            // A lone surrogate (a model may send one as a \uD800 escape) cannot be transcoded to UTF-8, so it is not JSON text.
+            syntaxError = " (invalid UTF-16)";
+            return false;
+        }
     }
 
     private Task<NJsonSchemaDocument> GetSchemaAsync(string schemaText)
