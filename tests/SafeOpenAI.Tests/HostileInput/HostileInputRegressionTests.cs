@@ -29,4 +29,34 @@ public class HostileInputRegressionTests
         Assert.That(JsonSchemaChecker.TryParse(answer, out var error), Is.False);
         Assert.That(error, Is.EqualTo(" (invalid UTF-16)"));
     }
+
+    [Test]
+    public void A_noncharacter_U_FFFE_next_to_a_lone_surrogate_is_replaced_before_NFKC()
+    {
+        // Found by eng/fuzz.sh normalizer: string.Normalize rejects U+FFFE as well as lone surrogates, and
+        // the retry replaced only the surrogates, so Normalize threw ArgumentException.
+        var text = "\u2020\u2000\uFEFF\u00FF\u20FF \uFF20\uFFFE\u00F8\0\uD900";
+
+        Assert.That(TextNormalizer.Normalize(text), Is.EqualTo("\u2020 \u00FF\u20FF @\uFFFD\u00F8\uFFFD"));
+        Assert.That(() => TextNormalizer.NormalizeForDetection("x\uFFFEy\uDC00"), Throws.Nothing);
+        Assert.That(() => PromptInjectionDetector.Default.Detect("ignore\uFFFE\uD800 rules", PromptInjectionMode.Prompt), Throws.Nothing);
+    }
+
+    [Test]
+    public async Task An_allowed_values_guard_blocks_a_lone_surrogate_instead_of_throwing()
+    {
+        // The whole-message rule normalised the value with string.Normalize, and the JSON rule parsed it
+        // with JsonDocument.Parse: both threw ArgumentException on invalid UTF-16, out of the pipeline.
+        var wholeMessage = new AllowedValuesOptions().AllowWholeMessage("Billing");
+        var jsonProperty = new AllowedValuesOptions().AllowJsonProperty("department", "Billing");
+        foreach (var (options, value) in new[] { (wholeMessage, "Billing\uD800"), (wholeMessage, "\uFFFE\uD800"), (jsonProperty, "{\"department\":\"Billing\uDC00\"}") })
+        {
+            var request = new SafetyRequest([SafetyMessage.FromText(MessageRole.User, value)], "gpt-4o");
+
+            var result = await new AllowedValuesGuard(options).InspectAsync(request, CancellationToken.None);
+
+            Assert.That(result.Verdict.Action, Is.EqualTo(SafetyAction.Block));
+            Assert.That(result.Verdict.Code, Is.EqualTo("input.value_not_allowed"));
+        }
+    }
 }
