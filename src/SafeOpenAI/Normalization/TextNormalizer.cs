@@ -141,8 +141,8 @@ public static class TextNormalizer
         }
         catch (ArgumentException)
         {
-            // Lone surrogates make the text invalid Unicode: replace them and normalise again.
-            normalized = ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormKC);
+            // Lone surrogates and U+FFFE make the text invalid for normalisation: replace them and normalise again.
+            normalized = ReplaceInvalidCodeUnits(text).Normalize(NormalizationForm.FormKC);
         }
 
         if (!ReferenceEquals(normalized, text))
@@ -153,7 +153,8 @@ public static class TextNormalizer
         return normalized;
     }
 
-    private static string ReplaceLoneSurrogates(string text)
+    /// <summary>Replaces lone surrogates and U+FFFE, which <see cref="string.Normalize(NormalizationForm)"/> rejects, with U+FFFD.</summary>
+    private static string ReplaceInvalidCodeUnits(string text)
     {
         var chars = text.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
@@ -162,7 +163,7 @@ public static class TextNormalizer
             {
                 i++;
             }
-            else if (char.IsSurrogate(chars[i]))
+            else if (char.IsSurrogate(chars[i]) || chars[i] == '\uFFFE')
             {
                 chars[i] = '\uFFFD';
             }
@@ -203,6 +204,13 @@ public static class TextNormalizer
                     stats.InvisibleRemoved++;
                     if (shadow is < (char)0x20 or > (char)0x7E)
                     {
+                        continue;
+                    }
+
+                    if (shadow == ' ')
+                    {
+                        // A tag space is white space like any other: collapsed with its neighbours, trimmed at the ends.
+                        pendingSpace = true;
                         continue;
                     }
 

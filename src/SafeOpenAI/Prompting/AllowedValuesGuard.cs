@@ -114,8 +114,9 @@ public sealed class AllowedValuesGuard : IInputGuard
             };
             return value is not null && rule.Allows(value) ? null : "not_allowed";
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
+            // ArgumentException: text with a lone surrogate cannot be transcoded to UTF-8, so it is not JSON text.
             return "not_json";
         }
     }

@@ -72,6 +72,14 @@ public sealed class AllowedValuesRule
     internal static string Normalize(string value)
     {
         var trimmed = value.Trim();
-        return trimmed.IsNormalized(NormalizationForm.FormKC) ? trimmed : trimmed.Normalize(NormalizationForm.FormKC).Trim();
+        try
+        {
+            return trimmed.IsNormalized(NormalizationForm.FormKC) ? trimmed : trimmed.Normalize(NormalizationForm.FormKC).Trim();
+        }
+        catch (ArgumentException)
+        {
+            // Invalid UTF-16 (a lone surrogate, U+FFFE) cannot be normalised, so it matches no listed value.
+            return trimmed;
+        }
     }
 }

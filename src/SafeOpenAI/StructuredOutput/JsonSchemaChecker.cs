@@ -31,8 +31,20 @@ internal sealed class JsonSchemaChecker
         var document = await GetSchemaAsync(schemaText).WaitAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var errors = new List<SchemaError>();
-        Collect(document.Validate(text), errors);
+        Collect(document.Validate(ReadForValidation(text)), errors);
         return errors.Count == 0 ? [] : errors.Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Reads the text as NJsonSchema's <c>Validate(string)</c> does (dates stay strings), but to the
+    /// nesting depth <see cref="TryParse"/> accepts: Json.NET's default of 64 made an answer nested
+    /// 65 to 256 levels deep throw <see cref="Newtonsoft.Json.JsonReaderException"/> out of the call.
+    /// </summary>
+    private static Newtonsoft.Json.Linq.JToken ReadForValidation(string text)
+    {
+        using var reader = new StringReader(text);
+        using var json = new Newtonsoft.Json.JsonTextReader(reader) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None, MaxDepth = s_strictJson.MaxDepth };
+        return Newtonsoft.Json.Linq.JToken.ReadFrom(json);
     }
 
     /// <summary>Parses <paramref name="text"/> as one strict JSON document (RFC 8259); on failure <paramref name="syntaxError"/> gives the line and byte, never the text.</summary>
@@ -56,6 +68,12 @@ internal sealed class JsonSchemaChecker
             syntaxError = ex.LineNumber is { } line
                 ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
                 : string.Empty;
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            // A lone surrogate (a model may send one as a \uD800 escape) cannot be transcoded to UTF-8, so it is not JSON text.
+            syntaxError = " (invalid UTF-16)";
             return false;
         }
     }
