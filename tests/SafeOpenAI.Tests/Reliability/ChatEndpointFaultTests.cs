@@ -145,15 +145,7 @@ public sealed class ChatEndpointFaultTests
             endpointOptions: new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 3, "A calm sentence about the sea. Another calm sentence about the sea."));
 
-        using var user = FaultHost.AsUser();
-        var texts = new List<string>();
-        var thrown = Assert.CatchAsync<Exception>(async () =>
-        {
-            await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Tell me about the sea.")]))
-            {
-                texts.AddRange(update.ContentUpdate.Select(p => p.Text));
-            }
-        });
+        var (thrown, texts) = await StreamUntilItFailsAsync(host);
 
         var record = host.SingleAuditRecord();
         Assert.Multiple(() =>
@@ -180,15 +172,7 @@ public sealed class ChatEndpointFaultTests
             endpointOptions: new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 4, "A calm sentence about the sea. Another calm sentence about the sea."));
 
-        using var user = FaultHost.AsUser();
-        var texts = new List<string>();
-        var thrown = Assert.CatchAsync<Exception>(async () =>
-        {
-            await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Tell me about the sea.")]))
-            {
-                texts.AddRange(update.ContentUpdate.Select(p => p.Text));
-            }
-        });
+        var (thrown, texts) = await StreamUntilItFailsAsync(host);
 
         var record = host.SingleAuditRecord();
         Assert.Multiple(() =>
@@ -342,5 +326,28 @@ public sealed class ChatEndpointFaultTests
         });
         await host.AssertInterruptedStreamChargedAsync(record);
         host.AssertNoUnobservedTaskException();
+    }
+
+    /// <summary>Reads the drop-in stream about the sea as user-1 until it fails; returns the failure and the text released before it.</summary>
+    private static async Task<(Exception? Thrown, List<string> Texts)> StreamUntilItFailsAsync(FaultHost host)
+    {
+        using var user = FaultHost.AsUser();
+        var texts = new List<string>();
+        Exception? thrown = null;
+        try
+        {
+            await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Tell me about the sea.")]))
+            {
+                texts.AddRange(update.ContentUpdate.Select(p => p.Text));
+            }
+        }
+#pragma warning disable CA1031 // The failure is what the caller of this helper asserts on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            thrown = ex;
+        }
+
+        return (thrown, texts);
     }
 }
