@@ -149,6 +149,13 @@ internal static class RedisBudgetScripts
         local sec = math.floor(nowus / 1000000)
         reap(nowms)
         local id = ARGV[3]
+        -- The same reservation delivered twice (a client that resent it after losing the reply, a
+        -- connection re-established with the command in flight) is granted once: its lease or its
+        -- completion marker already exists, and adding its holds again would keep them forever,
+        -- as the lease that records them is only one.
+        if redis.call('EXISTS', P .. ':l:' .. id) == 1 or redis.call('EXISTS', P .. ':d:' .. id) == 1 then
+          return {1, nowms}
+        end
         local leasems = tonumber(ARGV[4])
         local emission = tonumber(ARGV[5])
         local tolerance = tonumber(ARGV[6])
