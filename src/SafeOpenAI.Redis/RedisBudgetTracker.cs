@@ -256,6 +256,11 @@ public sealed partial class RedisBudgetTracker : IBudgetTracker, IBudgetUsageRea
         }
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
+            // The reserve may still run in Redis after its reply was lost (a timeout, a dropped
+            // connection). A release of its id is queued like any completion: replayed after it,
+            // the release gives the holds back at once instead of after ReservationTimeout; replayed
+            // before it, the release's completion marker makes the late reserve add nothing.
+            Enqueue([_prefix, RedisValue.EmptyString, reservation.Id, _doneMilliseconds, "r", 0, 0, 0, 0], ex);
             return await FailAsync(request, ex, cancellationToken).ConfigureAwait(false);
         }
 
