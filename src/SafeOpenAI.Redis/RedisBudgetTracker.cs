@@ -26,7 +26,9 @@ namespace SafeOpenAI.Redis;
 /// <para>
 /// A reservation that is never settled (the process crashed) is given back after
 /// <see cref="RedisBudgetOptions.ReservationTimeout"/>: later reservations and usage reads reap up to 50 expired leases
-/// each. Settling and releasing are idempotent by reservation id.
+/// each. Reserving, settling and releasing are idempotent by reservation id, so a command Redis
+/// receives twice counts once. A reserve whose reply was lost (it may still have run) is followed by
+/// a queued release of its id, which gives its holds back as soon as Redis answers again.
 /// </para>
 /// <para>
 /// Failures: when Redis is unreachable or too slow, a reservation is denied with
