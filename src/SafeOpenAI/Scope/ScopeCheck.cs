@@ -223,8 +223,10 @@ public sealed class ScopeCheck : IConcurrentInputGuard, IOutputValidator, IModel
                 judgement = await _judge.JudgeAsync(judged, timeout.Token).ConfigureAwait(false)
                     ?? throw new ScopeJudgeException("The scope judge returned no judgement.");
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                // JudgeTimeout, or the SDK's own network timeout (a TaskCanceledException nobody
+                // asked for): either way the judge did not answer in time, and the policy decides.
                 return Failed(evidence, "timeout", null);
             }
             catch (ScopeJudgeException ex)

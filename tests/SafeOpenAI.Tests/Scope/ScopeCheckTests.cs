@@ -85,6 +85,19 @@ public class ScopeCheckTests
     }
 
     [Test]
+    public async Task A_judge_that_hits_the_SDKs_network_timeout_counts_as_failed_like_its_own_timeout()
+    {
+        // The SDK reports its NetworkTimeout as a TaskCanceledException the caller never asked for.
+        var judge = new RecordingScopeJudge((_, _) => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout", new TimeoutException()));
+        var check = ScopeCheck.OffTopic(Scope, new ScopeCheckOptions(), judge);
+
+        var result = await check.InspectAsync(Request(("user", "Where is my order?")), CancellationToken.None);
+
+        Assert.That((result.Verdict.Action, result.Verdict.Code, result.Verdict.Evidence["error"]), Is.EqualTo((SafetyAction.Block, "scope.judge_failed:OffTopic", "timeout")));
+        Assert.That(result.Verdict.Evidence["failure_policy"], Is.EqualTo("fail_closed"));
+    }
+
+    [Test]
     public void The_callers_cancellation_is_not_a_judge_failure()
     {
         var judge = new RecordingScopeJudge(async (_, token) =>
