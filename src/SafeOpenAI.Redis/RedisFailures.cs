@@ -17,6 +17,16 @@ internal static class RedisFailures
     /// </summary>
     public static bool IsOutage(Exception exception) => exception is RedisException or TimeoutException or OperationCanceledException;
 
+    /// <summary>
+    /// Returns the exception a write that failed with an outage throws to its caller: the outage
+    /// itself, except that a command StackExchange.Redis cancelled (which the caller could mistake
+    /// for its own cancellation) becomes the <see cref="RedisConnectionException"/> the API documents,
+    /// with the cancellation inside.
+    /// </summary>
+    public static Exception ForCaller(Exception outage) => outage is OperationCanceledException
+        ? new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis cancelled the command while it re-established its connection.", outage)
+        : outage;
+
     /// <summary>Gets the error name of an outage: <c>redis_timeout</c>, <c>redis_unreachable</c> or <c>redis_error</c>.</summary>
     public static string NameOf(Exception exception) => exception switch
     {

@@ -160,6 +160,11 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         {
             _known.AddOrUpdate(suspension.UserKey, suspension, (_, existing) => existing.Until > now && existing.Until >= suspension.Until ? existing : suspension);
             LogWriteFailed(_logger, ex, RedisFailures.NameOf(ex));
+            if (RedisFailures.ForCaller(ex) is { } documented && !ReferenceEquals(documented, ex))
+            {
+                throw documented;
+            }
+
             throw;
         }
 
@@ -186,6 +191,11 @@ public sealed partial class RedisUserAccessPolicy : IUserAccessPolicy
         catch (Exception ex) when (RedisFailures.IsOutage(ex))
         {
             LogWriteFailed(_logger, ex, RedisFailures.NameOf(ex));
+            if (RedisFailures.ForCaller(ex) is { } documented && !ReferenceEquals(documented, ex))
+            {
+                throw documented;
+            }
+
             throw;
         }
 

@@ -103,4 +103,24 @@ public class RedisDeliveryFaultTests
         Assert.That(tracker.PendingCompletions, Is.Zero, "the queued release was replayed");
         Assert.That((after.HeldTokens, after.HeldRequests, after.Tokens), Is.EqualTo((0L, 0L, 0L)), "the orphan's holds came back with the replay, an hour before its lease would end");
     }
+
+    [Test]
+    public async Task A_suspension_write_that_StackExchange_Redis_cancels_while_reconnecting_throws_the_documented_RedisException()
+    {
+        var cancelled = new Mock<IDatabase>(MockBehavior.Strict);
+        cancelled.Setup(d => d.ScriptEvaluateAsync(It.IsAny<byte[]>(), It.IsAny<RedisKey[]>(), It.IsAny<RedisValue[]>(), It.IsAny<CommandFlags>()))
+            .ThrowsAsync(new TaskCanceledException("cancelled while the connection was re-established"));
+        cancelled.Setup(d => d.ScriptEvaluateAsync(It.IsAny<string>(), It.IsAny<RedisKey[]>(), It.IsAny<RedisValue[]>(), It.IsAny<CommandFlags>()))
+            .ThrowsAsync(new TaskCanceledException("cancelled while the connection was re-established"));
+        var connection = new Mock<IConnectionMultiplexer>(MockBehavior.Loose);
+        connection.Setup(c => c.GetDatabase(It.IsAny<int>(), It.IsAny<object?>())).Returns(cancelled.Object);
+        var policy = new RedisUserAccessPolicy(connection.Object, RedisTest.AccessOptions(), TimeProvider.System, NullLoggerFactory.Instance);
+        var suspension = new UserSuspension("user-a", "test", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5));
+
+        var suspend = Assert.ThrowsAsync<RedisConnectionException>(async () => await policy.SuspendAsync(suspension, CancellationToken.None));
+        var lift = Assert.ThrowsAsync<RedisConnectionException>(async () => await policy.LiftAsync("user-a", CancellationToken.None));
+
+        Assert.That(suspend!.InnerException, Is.InstanceOf<TaskCanceledException>(), "the connection's cancellation is kept inside");
+        Assert.That(lift!.InnerException, Is.InstanceOf<TaskCanceledException>());
+    }
 }
