@@ -14,6 +14,8 @@ namespace SafeOpenAI.Tests.Reliability;
 /// </summary>
 public sealed class ChatEndpointFaultTests
 {
+    private const string SeaAnswer = "A calm sentence about the sea. Another calm sentence about the sea.";
+
     [Test]
     public async Task A_500_from_the_model_surfaces_the_SDK_exception_releases_the_reservation_and_is_audited_as_failed()
     {
@@ -136,14 +138,8 @@ public sealed class ChatEndpointFaultTests
     [Test]
     public async Task A_stream_that_breaks_mid_answer_under_HoldBack_shows_nothing_fails_the_call_and_charges_what_was_streamed()
     {
-        await using var host = await FaultHost.StartAsync(
-            o =>
-            {
-                o.Moderation.Enabled = false;
-                o.Streaming.WindowCharacters = 20;
-            },
-            endpointOptions: new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
-        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 3, "A calm sentence about the sea. Another calm sentence about the sea."));
+        await using var host = await StartStreamingAsync(StreamingMode.HoldBack);
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 3, SeaAnswer));
 
         var (thrown, texts) = await StreamUntilItFailsAsync(host);
 
@@ -162,15 +158,8 @@ public sealed class ChatEndpointFaultTests
     [Test]
     public async Task A_stream_that_breaks_mid_answer_under_CutOff_keeps_what_was_shown_fails_the_call_and_charges_what_was_streamed()
     {
-        await using var host = await FaultHost.StartAsync(
-            o =>
-            {
-                o.Moderation.Enabled = false;
-                o.Streaming.Mode = StreamingMode.CutOff;
-                o.Streaming.WindowCharacters = 20;
-            },
-            endpointOptions: new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
-        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 4, "A calm sentence about the sea. Another calm sentence about the sea."));
+        await using var host = await StartStreamingAsync(StreamingMode.CutOff);
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 4, SeaAnswer));
 
         var (thrown, texts) = await StreamUntilItFailsAsync(host);
 
@@ -190,15 +179,7 @@ public sealed class ChatEndpointFaultTests
     {
         var gate = new StageGate();
         var validator = new GatedOutputValidator(gate) { Scope = OutputValidationScope.Window };
-        await using var host = await FaultHost.StartAsync(
-            o =>
-            {
-                o.Moderation.Enabled = false;
-                o.Streaming.Mode = StreamingMode.CutOff;
-                o.Streaming.WindowCharacters = 20;
-            },
-            b => b.AddOutputValidator(_ => validator),
-            new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
+        await using var host = await StartStreamingAsync(StreamingMode.CutOff, b => b.AddOutputValidator(_ => validator));
         // The first window closes after three chunks; the break comes nine chunks later, so the
         // first window's check (held at the gate) is in flight when the stream breaks behind it.
         host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 12, string.Concat(Enumerable.Repeat("A calm sentence about the sea. ", 10)))
@@ -229,15 +210,8 @@ public sealed class ChatEndpointFaultTests
     [Test]
     public async Task A_stream_that_broke_after_the_caller_stopped_reading_is_audited_as_failed_and_its_error_is_observed()
     {
-        await using var host = await FaultHost.StartAsync(
-            o =>
-            {
-                o.Moderation.Enabled = false;
-                o.Streaming.Mode = StreamingMode.CutOff;
-                o.Streaming.WindowCharacters = 20;
-            },
-            endpointOptions: new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
-        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 4, "A calm sentence about the sea. Another calm sentence about the sea."));
+        await using var host = await StartStreamingAsync(StreamingMode.CutOff);
+        host.Endpoint.Chat.Enqueue(ScriptedChatResponse.BrokenStream(afterChunks: 4, SeaAnswer));
         using var user = FaultHost.AsUser();
 
         await foreach (var update in host.Client.CompleteChatStreamingAsync([ChatMessage.CreateUserMessage("Tell me about the sea.")]))
@@ -350,4 +324,16 @@ public sealed class ChatEndpointFaultTests
 
         return (thrown, texts);
     }
+
+    /// <summary>A host that streams in 8-character chunks checked in 20-character windows, moderation off.</summary>
+    private static Task<FaultHost> StartStreamingAsync(StreamingMode mode, Action<ISafeOpenAIBuilder>? build = null) =>
+        FaultHost.StartAsync(
+            o =>
+            {
+                o.Moderation.Enabled = false;
+                o.Streaming.Mode = mode;
+                o.Streaming.WindowCharacters = 20;
+            },
+            build,
+            new LocalOpenAIEndpointOptions { StreamChunkCharacters = 8 });
 }
