@@ -67,7 +67,7 @@ public class RedisFaultTests
     }
 
     [Test]
-    public async Task Slow_past_the_timeout_the_policies_hold_a_settlement_counts_once_and_orphaned_holds_are_reaped()
+    public async Task Slow_past_the_timeout_the_policies_hold_a_settlement_counts_once_and_lost_reserves_are_released()
     {
         await using var server = await LocalRedisServer.StartAsync();
         await using var admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true");
@@ -139,28 +139,27 @@ public class RedisFaultTests
             Assert.That(policyAnswers.Select(a => a.ClosedKnown), Has.All.EqualTo(known), "a suspension seen before still blocks");
         });
 
-        // Once Redis answers: the queued settlement is replayed and counts once, whether or not its timed-out
-        // first attempt also ran. Each reservation whose reply timed out but which ran when the pause ended
-        // holds 100 tokens with nobody to settle it.
+        // Once Redis answers, the queue is replayed (by the tracker itself after a successful round trip,
+        // or here): the settlement counts once, whether or not its timed-out first attempt also ran, and
+        // each reserve whose reply was lost is released, so whatever Redis ran of it after the pause is
+        // given back now instead of after the reservation timeout.
         var afterPause = await UsageOnceRedisAnswersAsync(closed);
-        Assert.That(await closed.ReplayPendingAsync(), Is.True);
+        var replayDeadline = DateTime.UtcNow + s_limit;
+        while (!await closed.ReplayPendingAsync() && DateTime.UtcNow < replayDeadline)
+        {
+            await Task.Delay(50); // a background replay may be running
+        }
+
         var afterReplay = await closed.GetUsageAsync(BudgetScope.Global, BudgetSubject.GlobalKey, BudgetWindow.Day, CancellationToken.None);
+        Assert.That(closed.PendingCompletions, Is.Zero, "everything queued was replayed");
         Assert.That((afterReplay.Tokens, afterReplay.Requests), Is.EqualTo((60L, 1L)), "the settlement counts once");
-        Assert.That(closed.PendingCompletions, Is.Zero);
+        Assert.That((afterReplay.HeldTokens, afterReplay.HeldRequests), Is.EqualTo((0L, 0L)), "no reservation left held, none waiting for its lease to end");
         Assert.That(afterPause.HeldRequests, Is.InRange(0L, 2L * rounds), "at most the reservations whose replies timed out");
         Assert.That(afterPause.HeldTokens, Is.EqualTo(100 * afterPause.HeldRequests));
 
-        // Orphaned holds are given back when the reservation timeout has passed, by the next read or reservation.
-        closed.TimeOverride = start + closedOptions.ReservationTimeout - TimeSpan.FromMilliseconds(1);
-        var justBefore = await closed.GetUsageAsync(BudgetScope.Global, BudgetSubject.GlobalKey, BudgetWindow.Day, CancellationToken.None);
-        closed.TimeOverride = start + closedOptions.ReservationTimeout + TimeSpan.FromMilliseconds(1);
-        var reaped = await closed.GetUsageAsync(BudgetScope.Global, BudgetSubject.GlobalKey, BudgetWindow.Day, CancellationToken.None);
         var next = await closed.ReserveAsync(RedisTest.Request(100, user: "after"), CancellationToken.None);
         await closed.ReleaseAsync(next, CancellationToken.None);
         var final = await closed.GetUsageAsync(BudgetScope.Global, BudgetSubject.GlobalKey, BudgetWindow.Day, CancellationToken.None);
-
-        Assert.That(justBefore.HeldTokens, Is.EqualTo(afterPause.HeldTokens), "held until the reservation timeout");
-        Assert.That((reaped.HeldTokens, reaped.HeldRequests), Is.EqualTo((0L, 0L)), "no reservation leaked");
         Assert.That(next.Verdict.Code, Is.EqualTo(SafetyVerdict.AllowedCode));
         Assert.That((final.Tokens, final.HeldTokens), Is.EqualTo((60L, 0L)));
 
