@@ -20,7 +20,8 @@ namespace SafeOpenAI.Tests.Security;
 /// observability switch at its most talkative: logging at Trace, OpenTelemetry message content
 /// capture opted in by option and environment, every span and metric listened to. Then it scans
 /// all of it (log messages, their structured state and exceptions, span tags and events, metric
-/// tags, audit records, the exceptions the caller saw and the verdict evidence) for the API key,
+/// tags, audit records, the stored feedback reports and review records, the exceptions the caller
+/// saw and the verdict evidence) for the API key,
 /// the HMAC key behind the safety identifier, the raw PII, the secret and the canary token. None
 /// may appear. The content capture variable is process-wide, so the class runs alone.
 /// </summary>
@@ -140,6 +141,24 @@ public class SecretsNeverLeakTests
             endpoint.Chat.Enqueue(ScriptedChatResponse.Text("Take 40 mg of the medication twice a day."));
             return Observe(await client.CompleteAsync(Ask($"I am {Email}; how much medication should I take?", riskDomain: "healthcare")));
         });
+
+        // A user reports the first answer with PII in the comment; the report and the held review
+        // are stored, and what is stored is scanned too.
+        var reported = await services.GetRequiredService<FeedbackInbox>().ReportAsync(
+            new FeedbackReport(audit.Records[0].AuditId, FeedbackCategory.Privacy, $"It kept {Email} and {Phone} on file.", reporterSafetyIdentifier: null),
+            CancellationToken.None);
+        Assert.That(reported.ReportId, Is.Not.Empty);
+        foreach (var entry in await services.GetRequiredService<IFeedbackStore>().ListAsync(new FeedbackQuery(), CancellationToken.None))
+        {
+            _observed.Enqueue(JsonSerializer.Serialize(entry));
+        }
+
+        var held = await services.GetRequiredService<IReviewStore>().ListAsync(new ReviewListQuery(), CancellationToken.None);
+        Assert.That(held, Is.Not.Empty, "the held answer is in the review store");
+        foreach (var review in held)
+        {
+            _observed.Enqueue(JsonSerializer.Serialize(review));
+        }
 
         // Every scenario ran and decided the way it should, so the scan below looked at real traffic.
         Assert.That(outcomes, Has.Count.EqualTo(10), string.Join("\n", outcomes));
