@@ -25,8 +25,7 @@ public sealed class CancellationAtEveryStageTests
 
         AssertCancelled(host, thrown);
         Assert.That(host.Endpoint.Requests, Is.Empty, "nothing was sent");
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -39,8 +38,7 @@ public sealed class CancellationAtEveryStageTests
 
         AssertCancelled(host, thrown);
         Assert.That(host.Endpoint.Requests, Is.Empty, "neither moderation nor the model was asked");
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -56,8 +54,7 @@ public sealed class CancellationAtEveryStageTests
         Assert.That(record.VerdictCodes, Has.None.Contains(OpenAIModerationCheck.UnavailableCode), "the caller's cancellation is not a moderation outage");
         Assert.That((await host.WaitForAbortAsync(host.Endpoint.ModerationRequests[0])).IsModeration, Is.True);
         Assert.That(host.Endpoint.ChatRequests, Is.Empty);
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -70,8 +67,7 @@ public sealed class CancellationAtEveryStageTests
 
         AssertCancelled(host, thrown);
         Assert.That((await host.WaitForAbortAsync(host.Endpoint.ChatRequests[0])).IsChatCompletion, Is.True, "the endpoint saw the model request abandoned");
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -119,8 +115,7 @@ public sealed class CancellationAtEveryStageTests
 
         AssertCancelled(host, thrown);
         Assert.That(host.SingleAuditRecord().Usage, Is.EqualTo(new TokenUsage(40, 10)), "the answer was billed before the cancellation");
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -133,8 +128,7 @@ public sealed class CancellationAtEveryStageTests
         var thrown = await CancelWhileInFlightAsync(host, gate.WaitUntilEnteredAsync);
 
         AssertCancelled(host, thrown);
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -198,8 +192,7 @@ public sealed class CancellationAtEveryStageTests
             Assert.That(result.Status, Is.EqualTo(SafeChatStatus.Completed), "the call was over when the caller gave up; its record was being written");
             Assert.That((record.AuditId, record.Outcome, record.Usage), Is.EqualTo((result.AuditId, AuditOutcome.Completed, new TokenUsage(40, 10))));
         });
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -234,8 +227,7 @@ public sealed class CancellationAtEveryStageTests
             Assert.That(result.Completion, Is.Null, "the held answer is not returned");
             Assert.That((record.Outcome, record.ReviewId), Is.EqualTo((AuditOutcome.PendingReview, result.ReviewId)));
         });
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     /// <summary>Starts a call, cancels the caller's token once <paramref name="inFlight"/> says the stage is running, and returns what the call threw.</summary>

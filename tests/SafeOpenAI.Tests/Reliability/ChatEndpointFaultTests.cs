@@ -33,8 +33,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(record.ErrorType, Is.EqualTo(typeof(ClientResultException).FullName));
             Assert.That(record.Usage, Is.Null.Or.EqualTo(TokenUsage.Zero), "nothing was billed");
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -54,8 +53,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(result.Usage, Is.EqualTo(new TokenUsage(40, 10)));
             Assert.That((record.Outcome, record.Usage), Is.EqualTo((AuditOutcome.Completed, new TokenUsage(40, 10))));
         });
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -73,8 +71,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(host.Endpoint.ChatRequests, Has.Count.EqualTo(3), "the first attempt and two retries");
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -94,8 +91,7 @@ public sealed class ChatEndpointFaultTests
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Failed), "a timeout nobody asked for is a failure, not a cancellation");
             Assert.That(record.ErrorType, Is.EqualTo(thrown!.GetType().FullName));
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]

@@ -111,6 +111,17 @@ internal sealed class FaultHost : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Asserts how the call ended for the budget and the runtime: charged exactly
+    /// <paramref name="chargedTokens"/> and <paramref name="chargedRequests"/>, nothing left reserved,
+    /// and no task's exception left unobserved.
+    /// </summary>
+    public async Task AssertSettledAsync(long chargedTokens, long chargedRequests)
+    {
+        await AssertBudgetAsync(chargedTokens, chargedRequests);
+        AssertNoUnobservedTaskException();
+    }
+
     /// <summary>Returns the one audit record written, failing when there is none or more than one.</summary>
     public AuditRecord SingleAuditRecord()
     {

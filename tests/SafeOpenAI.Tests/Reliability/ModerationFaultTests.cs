@@ -23,21 +23,8 @@ public sealed class ModerationFaultTests
 
         var result = await host.Client.CompleteAsync(FaultHost.Ask());
 
-        var verdict = result.DecisiveVerdict!;
-        var record = host.SingleAuditRecord();
-        Assert.Multiple(() =>
-        {
-            Assert.That((result.Status, verdict.Code, verdict.Phase), Is.EqualTo((SafeChatStatus.Blocked, OpenAIModerationCheck.UnavailableCode, SafetyPhase.InputModeration)));
-            Assert.That(verdict.Evidence["failure_policy"], Is.EqualTo("fail_closed"));
-            Assert.That(verdict.Evidence["http_status"], Is.EqualTo("500"));
-            Assert.That(verdict.Evidence["error"], Is.EqualTo("ClientResultException"));
-            Assert.That(host.Endpoint.ChatRequests, Is.Empty, "the model was never asked");
-            Assert.That((record.Outcome, record.DecisiveCode, record.AuditId), Is.EqualTo((AuditOutcome.Blocked, OpenAIModerationCheck.UnavailableCode, result.AuditId)));
-            Assert.That(record.VerdictCodes, Does.Contain(Unavailable));
-            Assert.That(record.ErrorType, Is.Null);
-        });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        var verdict = await AssertInputModerationFailedClosedAsync(host, result);
+        Assert.That((verdict.Evidence["http_status"], verdict.Evidence["error"]), Is.EqualTo(("500", "ClientResultException")));
     }
 
     [Test]
@@ -61,8 +48,7 @@ public sealed class ModerationFaultTests
             Assert.That((record.Outcome, record.DecisiveCode), Is.EqualTo((AuditOutcome.Blocked, OpenAIModerationCheck.UnavailableCode)));
             Assert.That(record.Usage, Is.EqualTo(new TokenUsage(40, 10)), "the model was billed");
         });
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -85,8 +71,7 @@ public sealed class ModerationFaultTests
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Completed));
             Assert.That(record.VerdictCodes, Does.Contain("OpenAIModeration:" + OpenAIModerationCheck.FailedOpenCode));
         });
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -106,8 +91,7 @@ public sealed class ModerationFaultTests
             Assert.That(result.Verdicts.Where(v => v.Evidence.ContainsKey("failure_policy")), Is.Empty, "a retry that succeeded is not a failure");
             Assert.That(record.Outcome, Is.EqualTo(AuditOutcome.Completed));
         });
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -118,19 +102,9 @@ public sealed class ModerationFaultTests
 
         var result = await host.Client.CompleteAsync(FaultHost.Ask());
 
-        var verdict = result.DecisiveVerdict!;
-        var record = host.SingleAuditRecord();
-        Assert.Multiple(() =>
-        {
-            Assert.That((result.Status, verdict.Code), Is.EqualTo((SafeChatStatus.Blocked, OpenAIModerationCheck.UnavailableCode)));
-            Assert.That(verdict.Evidence["http_status"], Is.EqualTo("429"));
-            Assert.That(verdict.Evidence["failure_policy"], Is.EqualTo("fail_closed"));
-            Assert.That(host.Endpoint.ModerationRequests, Has.Count.EqualTo(3), "the first attempt and two retries");
-            Assert.That(host.Endpoint.ChatRequests, Is.Empty);
-            Assert.That((record.Outcome, record.DecisiveCode), Is.EqualTo((AuditOutcome.Blocked, OpenAIModerationCheck.UnavailableCode)));
-        });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        var verdict = await AssertInputModerationFailedClosedAsync(host, result);
+        Assert.That(verdict.Evidence["http_status"], Is.EqualTo("429"));
+        Assert.That(host.Endpoint.ModerationRequests, Has.Count.EqualTo(3), "the first attempt and two retries");
     }
 
     [Test]
@@ -146,20 +120,10 @@ public sealed class ModerationFaultTests
         clock.Advance(new ModerationOptions().Timeout + TimeSpan.FromSeconds(1));
         var result = await call.WaitAsync(FaultHost.Patience);
 
-        var verdict = result.DecisiveVerdict!;
+        var verdict = await AssertInputModerationFailedClosedAsync(host, result);
         var aborted = await host.WaitForAbortAsync(host.Endpoint.ModerationRequests[0]);
-        var record = host.SingleAuditRecord();
-        Assert.Multiple(() =>
-        {
-            Assert.That((result.Status, verdict.Code, verdict.Phase), Is.EqualTo((SafeChatStatus.Blocked, OpenAIModerationCheck.UnavailableCode, SafetyPhase.InputModeration)));
-            Assert.That(verdict.Evidence["error"], Is.EqualTo("Timeout"));
-            Assert.That(verdict.Evidence["failure_policy"], Is.EqualTo("fail_closed"));
-            Assert.That(aborted.IsModeration, Is.True, "the endpoint saw the moderation request abandoned");
-            Assert.That(host.Endpoint.ChatRequests, Is.Empty);
-            Assert.That((record.Outcome, record.DecisiveCode), Is.EqualTo((AuditOutcome.Blocked, OpenAIModerationCheck.UnavailableCode)));
-        });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        Assert.That(verdict.Evidence["error"], Is.EqualTo("Timeout"));
+        Assert.That(aborted.IsModeration, Is.True, "the endpoint saw the moderation request abandoned");
     }
 
     [Test]
@@ -170,18 +134,31 @@ public sealed class ModerationFaultTests
 
         var result = await host.Client.CompleteAsync(FaultHost.Ask());
 
+        var verdict = await AssertInputModerationFailedClosedAsync(host, result);
+        Assert.That(verdict.Evidence["error"], Is.EqualTo("JsonReaderException"), "the exception type (the SDK reads the body with System.Text.Json), never its message");
+        Assert.That(verdict.Evidence.ContainsKey("http_status"), Is.False, "the service answered 200");
+    }
+
+    /// <summary>
+    /// Asserts what every input moderation failure under the default policy leaves: the call blocked
+    /// with <c>moderation.unavailable</c> and <c>failure_policy=fail_closed</c> in the input phase, the
+    /// model never asked, one Blocked audit record for the call, nothing reserved or charged, and no
+    /// unobserved exception. Returns the verdict for the fault's own evidence.
+    /// </summary>
+    private static async Task<SafetyVerdict> AssertInputModerationFailedClosedAsync(FaultHost host, SafeChatResult result)
+    {
         var verdict = result.DecisiveVerdict!;
         var record = host.SingleAuditRecord();
         Assert.Multiple(() =>
         {
             Assert.That((result.Status, verdict.Code, verdict.Phase), Is.EqualTo((SafeChatStatus.Blocked, OpenAIModerationCheck.UnavailableCode, SafetyPhase.InputModeration)));
             Assert.That(verdict.Evidence["failure_policy"], Is.EqualTo("fail_closed"));
-            Assert.That(verdict.Evidence["error"], Is.EqualTo("JsonReaderException"), "the exception type (the SDK reads the body with System.Text.Json), never its message");
-            Assert.That(verdict.Evidence.ContainsKey("http_status"), Is.False, "the service answered 200");
-            Assert.That(host.Endpoint.ChatRequests, Is.Empty);
-            Assert.That((record.Outcome, record.DecisiveCode), Is.EqualTo((AuditOutcome.Blocked, OpenAIModerationCheck.UnavailableCode)));
+            Assert.That(host.Endpoint.ChatRequests, Is.Empty, "the model was never asked");
+            Assert.That((record.Outcome, record.DecisiveCode, record.AuditId), Is.EqualTo((AuditOutcome.Blocked, OpenAIModerationCheck.UnavailableCode, result.AuditId)));
+            Assert.That(record.VerdictCodes, Does.Contain(Unavailable));
+            Assert.That(record.ErrorType, Is.Null);
         });
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
+        return verdict;
     }
 }

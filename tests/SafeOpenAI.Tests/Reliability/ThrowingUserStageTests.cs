@@ -24,8 +24,7 @@ public sealed class ThrowingUserStageTests
 
         AssertFailedWith(host, bug, thrown);
         Assert.That(host.Endpoint.Requests, Is.Empty, "neither moderation nor the model was asked");
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -39,8 +38,7 @@ public sealed class ThrowingUserStageTests
 
         AssertFailedWith(host, bug, thrown);
         Assert.That(host.Endpoint.ChatRequests, Is.Empty);
-        await host.AssertBudgetAsync(chargedTokens: 0, chargedRequests: 0);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 0, chargedRequests: 0);
     }
 
     [Test]
@@ -58,8 +56,7 @@ public sealed class ThrowingUserStageTests
 
         AssertFailedWith(host, bug, thrown);
         Assert.That(host.SingleAuditRecord().Usage, Is.EqualTo(new TokenUsage(40, 10)));
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [Test]
@@ -74,8 +71,7 @@ public sealed class ThrowingUserStageTests
 
         AssertFailedWith(host, bug, thrown);
         Assert.That(host.SingleAuditRecord().Usage, Is.EqualTo(new TokenUsage(40, 10)));
-        await host.AssertBudgetAsync(chargedTokens: 50, chargedRequests: 1);
-        host.AssertNoUnobservedTaskException();
+        await host.AssertSettledAsync(chargedTokens: 50, chargedRequests: 1);
     }
 
     [TestCase(StreamingMode.HoldBack)]
